@@ -17,6 +17,12 @@ export interface FaultInjection {
 /** Something that breaks the system on purpose and can always be undone. */
 export interface Fault {
   readonly kind: string;
+  /**
+   * True when rolling the target back is itself the remediation (a bad release). The runner then
+   * does not clear the fault after the rollback — doing so would be a second rollback that hides one
+   * that failed to restore service; the cleanup stack still clears it at the end, for safety.
+   */
+  readonly remediatedByRollback: boolean;
   describe(): FaultDescription;
   inject(ctx: AdapterContext): Promise<FaultInjection>;
   /** Removes the fault. Idempotent: safe to call when never injected or already cleared. */
