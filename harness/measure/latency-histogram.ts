@@ -2,6 +2,9 @@
  * Latency distributions as HdrHistograms (microsecond values, 3 significant digits: ±0.1%).
  * Per-second histograms are encoded in the standard compressed V2 base64 form so any window of a
  * run can be merged exactly later, from the run record alone.
+ * 32-bit counters, not the packed array: measured on a 2-core box, encoding plus percentiles of a
+ * one-second packed histogram took 20–27 ms (a once-a-second stall of the traffic loop) against
+ * 0.2–1.5 ms; a record took 2.5 µs against 0.4 µs. The V2 encoding does not depend on counter width.
  */
 import * as hdr from 'hdr-histogram-js';
 import type { LatencySummaryMs } from '../traffic/sli.js';
@@ -12,7 +15,7 @@ export type LatencyHistogram = hdr.Histogram;
 
 export function newLatencyHistogram(): LatencyHistogram {
   return hdr.build({
-    bitBucketSize: 'packed',
+    bitBucketSize: 32,
     lowestDiscernibleValue: 1,
     highestTrackableValue: HIGHEST_TRACKABLE_US,
     numberOfSignificantValueDigits: 3,
@@ -34,7 +37,7 @@ export function mergeEncodedHistograms(encoded: readonly (string | null)[]): Lat
   let merged: LatencyHistogram | null = null;
   for (const text of encoded) {
     if (!text) continue;
-    const decoded = hdr.decodeFromCompressedBase64(text, 'packed', false);
+    const decoded = hdr.decodeFromCompressedBase64(text, 32, false);
     if (!merged) merged = newLatencyHistogram();
     merged.add(decoded);
     decoded.destroy();
