@@ -20,8 +20,8 @@ const name = z
   );
 
 const metadata = z.strictObject({
-  name: name.meta({ description: 'Scenario name; a metric label, so keep it stable.' }),
-  service: name.meta({ description: 'The service under drill.' }),
+  name: name.meta({ description: "the drill's name; a metric label, so keep it stable" }),
+  service: name.meta({ description: 'the service under drill' }),
   environment: z.string().min(1).default('staging'),
   team: z.string().min(1).default('unknown'),
   description: z.string().optional(),
@@ -37,57 +37,76 @@ export const slosSchema = z.strictObject({
   latency: z.array(latencySlo).default([]),
 });
 
+// Defaults are written as a user would write them (prefault: "10s", parsed like any input), so
+// the generated JSON Schema shows editors the same text the file would hold.
 const phases = z.strictObject({
-  baseline: z.strictObject({ duration: duration.default(10_000) }).default({ duration: 10_000 }),
-  detection: z.strictObject({ timeout: duration.default(120_000) }).default({ timeout: 120_000 }),
-  decision: z.strictObject({ timeout: duration.default(60_000) }).default({ timeout: 60_000 }),
-  rollback: z.strictObject({ timeout: duration.default(120_000) }).default({ timeout: 120_000 }),
+  baseline: z
+    .strictObject({
+      duration: duration.prefault('10s').meta({ description: 'how long healthy SLIs are measured first' }),
+    })
+    .prefault({}),
+  detection: z
+    .strictObject({
+      timeout: duration.prefault('2m').meta({ description: 'no detection by then = the drill fails' }),
+    })
+    .prefault({}),
+  decision: z
+    .strictObject({
+      timeout: duration
+        .prefault('1m')
+        .meta({ description: 'no rollback decision by then = the drill fails' }),
+    })
+    .prefault({}),
+  rollback: z
+    .strictObject({
+      timeout: duration
+        .prefault('2m')
+        .meta({ description: 'the stable version must serve and be healthy within this' }),
+    })
+    .prefault({}),
   verify: z
     .strictObject({
-      window: duration.default(20_000).meta({ description: 'how long SLIs are watched after the rollback' }),
+      window: duration.prefault('20s').meta({ description: 'how long SLIs are watched after the rollback' }),
       sustain: duration
-        .default(5_000)
+        .prefault('5s')
         .meta({ description: 'how long SLIs must stay inside the SLO to count as recovered' }),
     })
-    .default({ window: 20_000, sustain: 5_000 }),
+    .prefault({}),
 });
 
 // Defaults from common practice for staged rollbacks (see docs/measurements.md).
 const objectives = z.strictObject({
-  timeToDetect: duration.default(300_000),
-  timeToDecide: duration.default(600_000),
-  timeToRollback: duration.default(900_000),
-  timeToRecover: duration.default(1_800_000),
+  timeToDetect: duration.prefault('5m').meta({ description: 'fault start → detection' }),
+  timeToDecide: duration.prefault('10m').meta({ description: 'detection → decision to roll back' }),
+  timeToRollback: duration
+    .prefault('15m')
+    .meta({ description: 'decision → stable version serving and healthy' }),
+  timeToRecover: duration
+    .prefault('30m')
+    .meta({ description: 'fault start → SLIs back inside the SLO for the sustain time' }),
 });
 
 const abortLimits = z.strictObject({
-  maxDuration: duration.default(1_800_000).meta({ description: 'the whole drill is aborted past this' }),
+  maxDuration: duration.prefault('30m').meta({ description: 'the whole drill is aborted past this' }),
 });
 
 export const scenarioSchema = z.strictObject({
   apiVersion: z.literal(SCENARIO_API_VERSION, { error: `expected apiVersion: ${SCENARIO_API_VERSION}` }),
   kind: z.literal('Drill', { error: 'expected kind: Drill' }),
   metadata,
-  target: targetConfig,
-  traffic: trafficConfig,
-  slos: slosSchema,
-  fault: faultConfig,
-  detection: detectionConfig,
-  decision: decisionConfig.default({ type: 'auto', delay: 0 }),
-  phases: phases.default({
-    baseline: { duration: 10_000 },
-    detection: { timeout: 120_000 },
-    decision: { timeout: 60_000 },
-    rollback: { timeout: 120_000 },
-    verify: { window: 20_000, sustain: 5_000 },
-  }),
-  objectives: objectives.default({
-    timeToDetect: 300_000,
-    timeToDecide: 600_000,
-    timeToRollback: 900_000,
-    timeToRecover: 1_800_000,
-  }),
-  abort: abortLimits.default({ maxDuration: 1_800_000 }),
+  target: targetConfig.meta({ description: 'the system under drill; `type` chooses the adapter' }),
+  traffic: trafficConfig.meta({ description: 'the load that produces the SLIs during the drill' }),
+  slos: slosSchema.meta({ description: 'what "healthy" means: detection and recovery are judged on these' }),
+  fault: faultConfig.meta({ description: 'what goes wrong: the bad release or network fault to inject' }),
+  detection: detectionConfig.meta({ description: 'how the regression is noticed' }),
+  decision: decisionConfig
+    .prefault({ type: 'auto' })
+    .meta({ description: 'how a detection becomes a decision to roll back' }),
+  phases: phases.prefault({}),
+  objectives: objectives
+    .prefault({})
+    .meta({ description: 'targets each measured time is compared with; a miss fails the drill' }),
+  abort: abortLimits.prefault({}),
 });
 
 /** A validated scenario; durations are milliseconds and ratios are numbers in [0, 1]. */
