@@ -1,7 +1,16 @@
+import { decimalsForResolution } from '../../harness/measure/measurements.js';
+
 /** Small, shared formatting for human-readable reports. */
-export function seconds(value: number | null): string {
+/**
+ * "2s", "0.0s", "1m 30s". With a resolution, shows exactly the decimals it supports, so a rollback
+ * observed to ±0.1 s reads "0.0s", not "0s".
+ */
+export function seconds(value: number | null, resolutionSeconds?: number): string {
   if (value === null) return '—';
-  if (value < 60) return `${value}s`;
+  if (value < 60)
+    return resolutionSeconds === undefined
+      ? `${value}s`
+      : `${value.toFixed(decimalsForResolution(resolutionSeconds))}s`;
   const minutes = Math.floor(value / 60);
   const rest = +(value - minutes * 60).toFixed(3);
   return rest ? `${minutes}m ${rest}s` : `${minutes}m`;

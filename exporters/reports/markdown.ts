@@ -32,8 +32,10 @@ export function renderMarkdownReport(record: RunRecord): string {
   lines.push(`- **Started** ${record.startedAt}, lasted ${seconds(record.durationSeconds)}.`);
   lines.push(`- **Fault**: ${record.fault.summary} (\`${record.fault.kind}\`).`);
   lines.push(`- **Result**: ${RESULT_WORD[record.result]} — ${record.reason}.`);
+  const at = (name: keyof typeof MEASUREMENT_WORDS): string =>
+    seconds(m[name], m.observations[name]?.resolutionSeconds);
   lines.push(
-    `- **Detect** ${seconds(m.timeToDetectSeconds)} · **Decide** ${seconds(m.timeToDecideSeconds)} · **Roll back** ${seconds(m.timeToRollbackSeconds)} · **Recover** ${seconds(m.timeToRecoverSeconds)}.`,
+    `- **Detect** ${at('timeToDetectSeconds')} · **Decide** ${at('timeToDecideSeconds')} · **Roll back** ${at('timeToRollbackSeconds')} · **Recover** ${at('timeToRecoverSeconds')}.`,
   );
   lines.push(
     `- **Rollback** ${m.rollbackSucceeded ? 'succeeded' : `failed: ${m.rollbackFailureReason ?? 'unknown'}`}; version serving after the run: ${record.target.versionAfterRun ?? 'unknown'} (stable ${record.target.stableVersion}).`,
@@ -50,7 +52,7 @@ export function renderMarkdownReport(record: RunRecord): string {
   for (const objective of record.objectives) {
     const observation = m.observations[objective.measurement];
     lines.push(
-      `| ${MEASUREMENT_WORDS[objective.measurement]} | ${seconds(objective.actualSeconds)} | ≤ ${seconds(objective.targetSeconds)} | ${objective.met ? '✅ met' : '❌ missed'} | ${cell(observation ? `${observation.method} (±${observation.resolutionSeconds}s)` : '—')} |`,
+      `| ${MEASUREMENT_WORDS[objective.measurement]} | ${seconds(objective.actualSeconds, observation?.resolutionSeconds)} | ≤ ${seconds(objective.targetSeconds)} | ${objective.met ? '✅ met' : '❌ missed'} | ${cell(observation ? `${observation.method} (±${observation.resolutionSeconds}s)` : '—')} |`,
     );
   }
   lines.push('');

@@ -125,6 +125,8 @@ export function jsonSummary(record: RunRecord, saved: SavedRun): Record<string, 
 
 function textSummary(record: RunRecord, saved: SavedRun, style: Style): string {
   const m = record.measurements;
+  const at = (name: keyof RunRecord['measurements']['observations']): string =>
+    seconds(m[name], m.observations[name]?.resolutionSeconds);
   const word =
     record.result === 'passed'
       ? style.green('PASSED')
@@ -134,7 +136,7 @@ function textSummary(record: RunRecord, saved: SavedRun, style: Style): string {
   const lines = [
     '',
     `${word} ${record.scenario.name}: ${record.reason}`,
-    `  detect ${seconds(m.timeToDetectSeconds)} · decide ${seconds(m.timeToDecideSeconds)} · roll back ${seconds(m.timeToRollbackSeconds)} · recover ${seconds(m.timeToRecoverSeconds)}`,
+    `  detect ${at('timeToDetectSeconds')} · decide ${at('timeToDecideSeconds')} · roll back ${at('timeToRollbackSeconds')} · recover ${at('timeToRecoverSeconds')}`,
     `  rollback ${m.rollbackSucceeded ? 'succeeded' : `failed: ${m.rollbackFailureReason ?? ''}`}; serving after the run: ${record.target.versionAfterRun ?? 'unknown'}`,
     ...record.failures.slice(1).map((f) => `  also: ${f}`),
     `  record: ${relative(process.cwd(), saved.recordPath)}`,

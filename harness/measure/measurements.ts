@@ -55,10 +55,14 @@ export function findEvent(
   return timeline.find((e) => e.type === type && (phase === undefined || e.phase === phase));
 }
 
+/** How many decimals a figure observed to ±resolutionSeconds supports (1 → 0, 0.1 → 1, 0.001 → 3). */
+export function decimalsForResolution(resolutionSeconds: number): number {
+  return Math.min(3, Math.max(0, Math.ceil(-Math.log10(Math.max(resolutionSeconds, 0.001)))));
+}
+
 /** Rounds seconds to the decimals its resolution supports (±1 s → 0 decimals, ±0.1 s → 1). */
 export function roundToResolution(seconds: number, resolutionSeconds: number): number {
-  const decimals = Math.min(3, Math.max(0, Math.ceil(-Math.log10(Math.max(resolutionSeconds, 0.001)))));
-  const factor = 10 ** decimals;
+  const factor = 10 ** decimalsForResolution(resolutionSeconds);
   return Math.round(seconds * factor) / factor;
 }
 
@@ -131,7 +135,7 @@ export function computeMeasurements(input: MeasurementInput): MeasurementOutput 
 
   const impactEnd = recoveredAtMs ?? verifyUntil;
   const impactWindow =
-    faultAt !== undefined && impactEnd !== undefined ? windowSli(samples, faultAt, impactEnd) : null;
+    faultAt !== undefined && impactEnd !== undefined ? windowSli(samples, faultAt, impactEnd, 'overlapping') : null;
 
   const observationFor: Record<MeasurementName, ObservationResolution> = {
     timeToDetectSeconds: {

@@ -1,6 +1,10 @@
 /**
  * SLIs over a window of the per-second series. Pure: the same samples always give the same figures.
- * A sample belongs to a window when its interval starts inside [startMs, endMs).
+ * Two ways a 1 s sample can belong to a window [startMs, endMs):
+ * - `within` (the default): the sample lies wholly inside, so a sample that straddles the fault start
+ *   (half before, half after) pollutes neither the baseline nor the fault window;
+ * - `overlapping`: the sample shares any time with the window — for counting impact, where missing a
+ *   failure is worse than counting up to a second of healthy traffic at an edge.
  */
 import type { LatencySummaryMs, SliSample } from '../traffic/sli.js';
 import { mergeEncodedHistograms, percentileMs, summarizeLatency } from './latency-histogram.js';
@@ -17,12 +21,26 @@ export interface WindowSli {
   readonly latencyMs: LatencySummaryMs | null;
 }
 
-export function samplesInWindow(samples: readonly SliSample[], startMs: number, endMs: number): SliSample[] {
-  return samples.filter((s) => s.startMs >= startMs && s.startMs < endMs);
+export type WindowMembership = 'within' | 'overlapping';
+
+export function samplesInWindow(
+  samples: readonly SliSample[],
+  startMs: number,
+  endMs: number,
+  membership: WindowMembership = 'within',
+): SliSample[] {
+  return membership === 'within'
+    ? samples.filter((s) => s.startMs >= startMs && s.startMs + s.durationMs <= endMs)
+    : samples.filter((s) => s.startMs < endMs && s.startMs + s.durationMs > startMs);
 }
 
-export function windowSli(samples: readonly SliSample[], startMs: number, endMs: number): WindowSli {
-  const inWindow = samplesInWindow(samples, startMs, endMs);
+export function windowSli(
+  samples: readonly SliSample[],
+  startMs: number,
+  endMs: number,
+  membership: WindowMembership = 'within',
+): WindowSli {
+  const inWindow = samplesInWindow(samples, startMs, endMs, membership);
   let requests = 0;
   let errors = 0;
   let dropped = 0;
