@@ -1,5 +1,7 @@
 /** `rollback-drill run FILE`: one drill, end to end; writes DIR/<runId>/run.json and report.md. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { createExporters, type ExportersOptions } from '../../exporters/index.js';
+import type { Scenario } from '../scenario/model.js';
 import { relative } from 'node:path';
 import { SystemClock } from '../core/clock.js';
 import { ExitCode, type ExitCodeValue } from '../core/errors.js';
@@ -21,7 +23,17 @@ export interface RunCommandOptions {
   readonly out: string;
   readonly json: boolean;
   readonly color: boolean;
+  readonly metricsPort?: number;
+  readonly metricsHost?: string;
+  readonly pushgateway?: string;
+  readonly otlpEndpoint?: string;
+  readonly otlpProtocol?: 'http/json' | 'http/protobuf';
+  /** commander's negated --no-otel: false turns OpenTelemetry off even when OTEL_* is set. */
+  readonly otel?: boolean;
 }
+
+/** Seconds /metrics stays up after the drill so Prometheus scrapes the final values. */
+const METRICS_LINGER_MS = 5_000;
 
 export const RESULT_EXIT_CODE: Record<RunRecord['result'], ExitCodeValue> = {
   passed: ExitCode.passed,
@@ -40,15 +52,38 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     .option('-o, --out <dir>', 'folder for run records', DEFAULT_RUNS_DIR)
     .option('--json', 'print a JSON summary of the run record on stdout', false)
     .option('--no-color', 'no colours in progress output (NO_COLOR is honoured too)')
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus /metrics on this port while the drill runs (0 = any)',
+      parsePort,
+    )
+    .option('--metrics-host <host>', 'address for /metrics', '127.0.0.1')
+    .option(
+      '--pushgateway <url>',
+      "push the run's metrics to this Pushgateway when it ends (overrides exports.pushgateway)",
+    )
+    .option(
+      '--otlp-endpoint <url>',
+      'send a trace of the drill over OTLP/HTTP (default: OTEL_EXPORTER_OTLP_ENDPOINT)',
+    )
+    .addOption(
+      new Option('--otlp-protocol <protocol>', 'OTLP encoding').choices(['http/json', 'http/protobuf']),
+    )
+    .option('--no-otel', 'export no OpenTelemetry data even when OTEL_* variables are set')
     .addHelpText(
       'after',
       `
 Exit codes: 0 passed, 1 failed (rollback failed or an objective was missed), 2 invalid input,
 3 aborted (interrupted, baseline out of SLO, setup failure), 4 internal error.
 
+Exports never change a drill's result: a failed push or trace export is retried, reported here and
+recorded in run.json under "exports".
+
 Examples:
   $ rollback-drill run scenarios/demo-bad-release.yaml
-  $ rollback-drill run scenarios/demo-latency-release.yaml --out /var/lib/drills --json`,
+  $ rollback-drill run scenarios/demo-latency-release.yaml --out /var/lib/drills --json
+  $ rollback-drill run drill.yaml --metrics-port 9464 --pushgateway http://127.0.0.1:9091
+  $ OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 rollback-drill run drill.yaml`,
     )
     .action(async (file: string, options: RunCommandOptions) => {
       io.setExitCode(await runCommand(file, options, io));
@@ -65,7 +100,10 @@ export async function runCommand(
   const runId = newRunId(scenario.metadata.name, Date.now());
   const style = createStyle({ isTTY: io.stderrIsTTY, noColorFlag: !options.color });
   const progress = createProgressObserver({ isTTY: io.stderrIsTTY, write: (t) => io.stderr(t) }, style);
-  const observers: DrillObserver[] = [progress];
+  const exporters = createExporters(exporterOptions(scenario, options));
+  await exporters.start();
+  const metricsUrl = exporters.metricsUrl();
+  const observers: DrillObserver[] = [progress, ...exporters.observers];
 
   const interruption = new AbortController();
   let signalsSeen = 0;
@@ -83,7 +121,9 @@ export async function runCommand(
   process.on('SIGTERM', onSignal);
 
   io.stderr(`${style.bold('rollback-drill')} ${scenario.metadata.name} — run ${runId}\n`);
+  if (metricsUrl) io.stderr(`${style.dim('  …')} serving metrics at ${metricsUrl}\n`);
   let record: RunRecord;
+  let saved: SavedRun;
   try {
     record = await runDrill({
       scenario,
@@ -96,12 +136,15 @@ export async function runCommand(
       signal: interruption.signal,
       log: (message) => io.stderr(`${style.dim('  …')} ${message}\n`),
     });
+    // Records first, then the exporters' linger: a crash or kill while /metrics lingers loses nothing.
+    saved = await saveRun(options.out, record, renderMarkdownReport(record));
   } finally {
     progress.finish();
+    await exporters.shutdown();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  const saved = await saveRun(options.out, record, renderMarkdownReport(record));
+  for (const line of exporters.summary()) io.stderr(`${style.dim('  …')} ${line}\n`);
   if (options.json) io.stdout(`${JSON.stringify(jsonSummary(record, saved), null, 2)}\n`);
   else io.stdout(textSummary(record, saved, style));
   return RESULT_EXIT_CODE[record.result];
@@ -144,4 +187,34 @@ function textSummary(record: RunRecord, saved: SavedRun, style: Style): string {
     '',
   ];
   return lines.join('\n');
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  }
+  return port;
+}
+
+/** Flags win over the scenario's `exports:` block; OpenTelemetry also follows the OTEL_* variables. */
+export function exporterOptions(scenario: Scenario, options: RunCommandOptions): ExportersOptions {
+  const pushgatewayUrl = options.pushgateway ?? scenario.exports?.pushgateway?.url;
+  const otlp = scenario.exports?.otlp;
+  const endpoint = options.otlpEndpoint ?? otlp?.endpoint;
+  const protocol = options.otlpProtocol ?? otlp?.protocol;
+  return {
+    ...(options.metricsPort !== undefined
+      ? {
+          metricsPort: options.metricsPort,
+          metricsHost: options.metricsHost ?? '127.0.0.1',
+          metricsLingerMs: METRICS_LINGER_MS,
+        }
+      : {}),
+    ...(pushgatewayUrl
+      ? { pushgatewayUrl, pushgateway: { job: scenario.exports?.pushgateway?.job ?? 'rollback_drill' } }
+      : {}),
+    otel:
+      options.otel === false ? false : endpoint ? { endpoint, ...(protocol ? { protocol } : {}) } : undefined,
+  };
 }

@@ -90,6 +90,26 @@ const abortLimits = z.strictObject({
   maxDuration: duration.prefault('30m').meta({ description: 'the whole drill is aborted past this' }),
 });
 
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: 'expected an http(s) URL such as http://127.0.0.1:9091',
+});
+
+const exportsConfig = z.strictObject({
+  pushgateway: z
+    .strictObject({
+      url: httpUrl.meta({ description: 'Pushgateway base URL; the run is pushed when it ends' }),
+      job: z.string().min(1).prefault('rollback_drill'),
+    })
+    .optional(),
+  otlp: z
+    .strictObject({
+      endpoint: httpUrl.meta({ description: 'OTLP/HTTP base URL, e.g. http://collector:4318' }),
+      protocol: z.enum(['http/json', 'http/protobuf']).prefault('http/protobuf'),
+    })
+    .optional(),
+});
+
 export const scenarioSchema = z.strictObject({
   apiVersion: z.literal(SCENARIO_API_VERSION, { error: `expected apiVersion: ${SCENARIO_API_VERSION}` }),
   kind: z.literal('Drill', { error: 'expected kind: Drill' }),
@@ -107,6 +127,9 @@ export const scenarioSchema = z.strictObject({
     .prefault({})
     .meta({ description: 'targets each measured time is compared with; a miss fails the drill' }),
   abort: abortLimits.prefault({}),
+  exports: exportsConfig
+    .optional()
+    .meta({ description: 'where the run is exported besides run.json; CLI flags override these' }),
 });
 
 /** A validated scenario; durations are milliseconds and ratios are numbers in [0, 1]. */
