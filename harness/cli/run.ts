@@ -12,7 +12,7 @@ import { runDrill } from '../runner/run-drill.js';
 import type { DrillObserver } from '../runner/observer.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { RunRecord } from '../store/run-record.js';
-import { DEFAULT_RUNS_DIR, newRunId, saveRun, type SavedRun } from '../store/run-store.js';
+import { DEFAULT_RUNS_DIR, ensureRunFolder, newRunId, saveRun, type SavedRun } from '../store/run-store.js';
 import { harnessVersion } from '../version.js';
 import type { CliIo } from './io.js';
 import { createProgressObserver } from './progress.js';
@@ -124,8 +124,10 @@ export async function runCommand(
   if (metricsUrl) io.stderr(`${style.dim('  …')} serving metrics at ${metricsUrl}\n`);
   let record: RunRecord;
   let saved: SavedRun;
+  const runFolder = await ensureRunFolder(options.out, runId);
   try {
     record = await runDrill({
+      runFolder,
       scenario,
       scenarioFile: relative(process.cwd(), file) || file,
       adapters: createAdapters(scenario),

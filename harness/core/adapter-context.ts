@@ -7,6 +7,11 @@ export interface AdapterContext {
   readonly signal: AbortSignal;
   /** Progress for long steps, shown to the user (one line, no trailing newline). */
   log(message: string): void;
+  /**
+   * The run this adapter works for, when known: its id and the folder its record will be written to
+   * (it exists from the start of the run; manual marks and intent records live there).
+   */
+  readonly run?: { readonly id: string; readonly folder: string };
 }
 
 /** How a time was observed, so no figure is reported more precisely than it was measured. */

@@ -44,6 +44,8 @@ export interface DrillOptions {
   readonly signal?: AbortSignal;
   /** Progress lines from adapters (long waits). */
   readonly log?: (message: string) => void;
+  /** The folder this run's record goes to; created by the caller before the drill starts. */
+  readonly runFolder?: string;
 }
 
 /** How long injecting a fault may take (a deploy that hangs is a failed drill, not a stuck one). */
@@ -80,7 +82,13 @@ export async function runDrill(options: DrillOptions): Promise<RunRecord> {
     scenario.abort.maxDuration,
   );
 
-  const context = (signal: AbortSignal = abort.signal): AdapterContext => ({ clock, signal, log });
+  const run = options.runFolder ? { id: options.runId, folder: options.runFolder } : undefined;
+  const context = (signal: AbortSignal = abort.signal): AdapterContext => ({
+    clock,
+    signal,
+    log,
+    ...(run ? { run } : {}),
+  });
   const phaseFailures: string[] = [];
   let abortReason: string | null = null;
   let faultObservation: ObservationResolution | null = null;

@@ -22,9 +22,15 @@ export function newRunId(scenarioName: string, epochMs: number): string {
   return `${stamp}-${scenarioName}-${randomBytes(2).toString('hex')}`;
 }
 
-export async function saveRun(runsDir: string, record: RunRecord, reportMarkdown: string): Promise<SavedRun> {
-  const folder = resolve(runsDir, record.runId);
+/** Creates (if needed) and returns the folder of a run: DIR/<runId>. */
+export async function ensureRunFolder(runsDir: string, runId: string): Promise<string> {
+  const folder = resolve(runsDir, runId);
   await mkdir(folder, { recursive: true });
+  return folder;
+}
+
+export async function saveRun(runsDir: string, record: RunRecord, reportMarkdown: string): Promise<SavedRun> {
+  const folder = await ensureRunFolder(runsDir, record.runId);
   const recordPath = join(folder, 'run.json');
   const reportPath = join(folder, 'report.md');
   // The report first: run.json appearing is the signal that the run is complete.
