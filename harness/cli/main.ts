@@ -8,6 +8,7 @@ import { harnessVersion } from '../version.js';
 import { processIo, type CliIo } from './io.js';
 import { registerRunCommand } from './run.js';
 import { registerValidateCommand } from './validate.js';
+import { registerToxiproxyCommand } from './toxiproxy.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command()
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride();
   registerRunCommand(program, io);
   registerValidateCommand(program, io);
+  registerToxiproxyCommand(program, io);
   program.addHelpText(
     'after',
     `

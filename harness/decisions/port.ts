@@ -7,6 +7,11 @@ export interface Decision {
   /** Who or what decided: "auto", "manual: alice". */
   readonly decidedBy: string;
   readonly note?: string;
+  /**
+   * Who rolls back: the harness (default) or someone else — the team's own pipeline or on-call — in
+   * which case the runner only watches the target until the stable version serves and measures that.
+   */
+  readonly rollbackBy?: 'harness' | 'external';
 }
 
 /** Turns a detection into a decision to roll back. */

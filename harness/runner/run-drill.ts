@@ -15,6 +15,7 @@ import { samplesInWindow, windowSli } from '../measure/windows.js';
 import type { Scenario } from '../scenario/model.js';
 import type { RunRecord } from '../store/run-record.js';
 import type { Target, RollbackConfirmation } from '../targets/port.js';
+import { waitForStableServing } from '../targets/wait-for-stable.js';
 import type { TrafficGenerator } from '../traffic/port.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { abortReasonOf, DrillAbort } from './drill-abort.js';
@@ -220,14 +221,23 @@ export async function runDrill(options: DrillOptions): Promise<RunRecord> {
     }
     if (decision) {
       confirmation = await phase('rollback', async () => {
-        timeline.record('rollback.started', `rolling back to ${target.stableVersion}`, { phase: 'rollback' });
+        const rollbackBy = decision?.rollbackBy ?? 'harness';
+        timeline.record(
+          'rollback.started',
+          rollbackBy === 'external'
+            ? `waiting for an external rollback to ${target.stableVersion}`
+            : `rolling back to ${target.stableVersion}`,
+          { phase: 'rollback', data: { rollbackBy } },
+        );
         const confirmed = await attempt(
           phaseFailures,
           timeline,
           'rollback',
           () =>
             withPhaseTimeout(clock, 'rollback', scenario.phases.rollback.timeout, abort.signal, (signal) =>
-              target.rollback(context(signal)),
+              rollbackBy === 'external'
+                ? waitForStableServing(target, context(signal))
+                : target.rollback(context(signal)),
             ),
           `rollback did not complete within ${formatDurationMs(scenario.phases.rollback.timeout)}`,
           (message) => timeline.record('rollback.failed', message, { phase: 'rollback' }),

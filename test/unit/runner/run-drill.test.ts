@@ -187,6 +187,47 @@ describe('runDrill on a scripted system (fake clock)', () => {
     expect(world.log).not.toContain('deploy candidate');
   });
 
+  it('measures an external rollback it only observes (decision rollbackBy: external)', async () => {
+    const clock = new FakeClock();
+    const world = createWorld(clock, { errorRatioByVersion: BAD });
+    const observing = {
+      kind: 'observe',
+      describe: () => ({}),
+      decide: async () => {
+        // Someone else (the team's pipeline) rolls back 4 s after the decision.
+        clock.setTimer(
+          () =>
+            void world.adapters.target.rollback({
+              clock,
+              signal: new AbortController().signal,
+              log: () => undefined,
+            }),
+          4_000,
+        );
+        return { atMs: clock.now(), decidedBy: 'on-call via pipeline', rollbackBy: 'external' as const };
+      },
+    };
+    let record: RunRecord | undefined;
+    const running = runDrill({
+      scenario: scenarioFixture(),
+      scenarioFile: null,
+      adapters: { ...world.adapters, decision: observing },
+      clock,
+      runId: 'r',
+      harnessVersion: 't',
+    }).then((r) => (record = r));
+    while (!record) await clock.advance(100);
+    await running;
+    expect(record.result, record.reason).toBe('passed');
+    // polled every 500 ms: the rollback at +4 s is seen within one poll
+    expect(record.measurements.timeToRollbackSeconds).toBeGreaterThanOrEqual(4);
+    expect(record.measurements.timeToRollbackSeconds).toBeLessThanOrEqual(4.5);
+    expect(record.measurements.observations.timeToRollbackSeconds.method).toContain(
+      'external rollback observed',
+    );
+    expect(world.rollbackCalls).toBe(1); // the harness itself never rolled back
+  });
+
   it('aborts when the drill runs past its maximum duration', async () => {
     const { record } = await drive(
       { errorRatioByVersion: BAD, detector: 'never' },
