@@ -120,7 +120,7 @@ describe('problem messages in plain words', () => {
       [4, 1, 'notes'],
     ]);
     expect(issues[0]?.message).toBe(
-      'unknown field "wat"; allowed fields at the top level: apiVersion, kind, metadata, target, traffic, slos, fault, detection, decision, phases, objectives, abort',
+      'unknown field "wat"; allowed fields at the top level: apiVersion, kind, metadata, target, traffic, slos, fault, detection, decision, phases, objectives, abort, exports',
     );
   });
 
