@@ -13,6 +13,15 @@ export interface RollbackConfirmation {
   readonly observation: ObservationResolution;
 }
 
+/** How a deploy should wire the new version, beyond the version itself. */
+export interface DeployOptions {
+  /**
+   * Route a named dependency through another address, e.g. `{ payments: proxy URL }`: a candidate
+   * whose config change sends its payments calls through a (faulty) proxy.
+   */
+  readonly dependencies?: Readonly<Record<string, URL>>;
+}
+
 /** Something that can run a version, roll back to the stable one, and say what is serving. */
 export interface Target {
   readonly kind: string;
