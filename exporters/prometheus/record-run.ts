@@ -113,7 +113,10 @@ export function recordTimelineEvent(
   phase: PhaseName | undefined,
   epochMs: number,
 ): void {
-  const seconds = epochMs / 1000;
+  // Whole milliseconds, as run.json holds them (an ISO timestamp; Date truncates the fraction). A
+  // live reading of the drill's clock has a sub-ms fraction: kept, the gauge would not equal
+  // run.json's `at`, and would shift by that fraction when runFinished rewrites it from the record.
+  const seconds = Math.trunc(epochMs) / 1000;
   if ((type === 'phase.started' || type === 'phase.ended') && phase) {
     const edge = type === 'phase.started' ? 'start' : 'end';
     metrics.phaseTimestampSeconds.set({ ...labels, phase, edge }, seconds);
