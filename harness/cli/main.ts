@@ -9,6 +9,9 @@ import { processIo, type CliIo } from './io.js';
 import { registerRunCommand } from './run.js';
 import { registerValidateCommand } from './validate.js';
 import { registerToxiproxyCommand } from './toxiproxy.js';
+import { registerDoraCommand } from './dora.js';
+import { registerServeCommand } from './serve.js';
+import { registerHistoryCommand } from './history.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command()
@@ -23,6 +26,9 @@ export function buildProgram(io: CliIo): Command {
   registerRunCommand(program, io);
   registerValidateCommand(program, io);
   registerToxiproxyCommand(program, io);
+  registerDoraCommand(program, io);
+  registerServeCommand(program, io);
+  registerHistoryCommand(program, io);
   program.addHelpText(
     'after',
     `
