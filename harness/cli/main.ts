@@ -7,6 +7,7 @@ import { ExitCode, UserError } from '../core/errors.js';
 import { harnessVersion } from '../version.js';
 import { processIo, type CliIo } from './io.js';
 import { registerRunCommand } from './run.js';
+import { registerMarkCommand } from './mark.js';
 import { registerValidateCommand } from './validate.js';
 import { registerToxiproxyCommand } from './toxiproxy.js';
 import { registerDoraCommand } from './dora.js';
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })
     .exitOverride();
   registerRunCommand(program, io);
+  registerMarkCommand(program, io);
   registerValidateCommand(program, io);
   registerToxiproxyCommand(program, io);
   registerDoraCommand(program, io);

@@ -2,6 +2,8 @@
  * The blue-green router in front of the demo shop: a reverse proxy on loopback that sends every
  * request to the active slot. Switching is one assignment, so it is atomic: each request goes wholly
  * to the old or wholly to the new backend. Requests already in flight finish where they started.
+ * It also serves the service's server-side SLIs on the reserved path `/__router/metrics`
+ * (router-metrics.ts): what a Prometheus scrapes for the `prometheus` and `alertmanager` detectors.
  */
 import {
   Agent,
@@ -14,6 +16,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { NO_VERSION, ROUTER_METRICS_PATH, RouterMetrics } from './router-metrics.js';
 
 /** A place the router can send traffic to. `port` is read per request: undefined means "not running". */
 export interface RouterSlot {
@@ -51,6 +54,8 @@ export class BlueGreenRouter {
   private readonly agents = new Map<RouterSlot, Agent>();
   private readonly sockets = new Set<Socket>();
   private closed = false;
+  /** Server-side SLIs, served on ROUTER_METRICS_PATH. */
+  readonly metrics = new RouterMetrics();
 
   private constructor(
     readonly url: URL,
@@ -87,7 +92,13 @@ export class BlueGreenRouter {
 
   /** Sends every new request to `slot` (undefined: answer 503). Takes effect for the next request. */
   switchTo(slot: RouterSlot | undefined): void {
+    if (slot) this.metrics.addVersion(slot.version);
     this.active = slot;
+  }
+
+  /** Where Prometheus scrapes the router's server-side SLIs. */
+  get metricsUrl(): URL {
+    return new URL(ROUTER_METRICS_PATH, this.url);
   }
 
   /** Drops the connection pool of a slot that will not be used again (its process was stopped). */
@@ -109,7 +120,20 @@ export class BlueGreenRouter {
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
+    if ((req.url ?? '').split('?')[0] === ROUTER_METRICS_PATH) {
+      void this.serveMetrics(req, res);
+      return;
+    }
     const slot = this.active;
+    const startedMs = performance.now();
+    // Counted when the response ends, by the version it was routed to; a response cut short is `aborted`.
+    res.once('close', () =>
+      this.metrics.observe(
+        slot?.version ?? NO_VERSION,
+        res.writableFinished ? res.statusCode : undefined,
+        (performance.now() - startedMs) / 1000,
+      ),
+    );
     if (!slot) {
       sendJson(res, 503, { error: 'no release is active behind the router' });
       req.resume();
@@ -155,6 +179,17 @@ export class BlueGreenRouter {
       if (!res.writableFinished) upstream.destroy();
     });
     req.pipe(upstream);
+  }
+
+  private async serveMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    req.resume();
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const { contentType, body } = await this.metrics.exposition();
+    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   private agentFor(slot: RouterSlot): Agent {

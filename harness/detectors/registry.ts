@@ -1,8 +1,11 @@
 /** One line per detector type: the scenario's `detection.type` picks the adapter. */
 import type { DetectionConfig } from '../scenario/schema/detection.js';
+import { AlertmanagerDetector } from './alertmanager.js';
 import { ArgoStyleDetector } from './argo-style.js';
 import { BurnRateDetector } from './burn-rate.js';
+import { ManualDetector } from './manual.js';
 import type { Detector } from './port.js';
+import { PrometheusDetector } from './prometheus.js';
 import { SequentialDetector } from './sequential.js';
 import { ThresholdDetector } from './threshold.js';
 
@@ -16,5 +19,11 @@ export function createDetector(config: DetectionConfig): Detector {
       return new SequentialDetector(config);
     case 'argo-style':
       return new ArgoStyleDetector(config);
+    case 'prometheus':
+      return new PrometheusDetector(config);
+    case 'alertmanager':
+      return new AlertmanagerDetector(config);
+    case 'manual':
+      return new ManualDetector(config);
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDurationMs } from '../../core/errors.js';
 import { duration, ratio } from '../units.js';
 
 /** Sliding-window error ratio and latency percentiles from client-side SLIs, against the SLO. */
@@ -103,16 +104,117 @@ export const argoStyleDetectorConfig = z.strictObject({
     .meta({ description: 'fewer requests in the window = inconclusive measurement (never a failure)' }),
 });
 
+/** A duration that must be positive: a poll every 0s would spin. */
+const pollEvery = (minimumMs: number) =>
+  duration.refine((ms) => ms >= minimumMs, { message: `expected at least ${formatDurationMs(minimumMs)}` });
+
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as PROMETHEUS_TOKEN');
+
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, error: `expected an http(s):// URL such as ${example}` });
+
+/** A PromQL condition polled against a Prometheus server: server-side SLIs, the team's own queries. */
+export const prometheusDetectorConfig = z.strictObject({
+  type: z.literal('prometheus'),
+  url: httpUrl('http://127.0.0.1:9090').meta({
+    description: "the Prometheus server's base URL (a path prefix is kept: http://host/prometheus)",
+  }),
+  query: z.string().trim().min(1, 'expected a PromQL expression').meta({
+    description:
+      'an instant PromQL condition; fires when it returns a non-empty vector or a non-zero scalar, e.g. error ratio > 0.01',
+  }),
+  interval: pollEvery(100).default(1_000).meta({ description: 'how often the query is polled' }),
+  scrapeInterval: duration.optional().meta({
+    description:
+      "how often Prometheus scrapes the service; when set, it is added to the detection's resolution (data is up to one scrape old)",
+  }),
+  timeout: pollEvery(100).default(5_000).meta({ description: 'how long one query may take' }),
+  bearerTokenEnv: envName.optional().meta({
+    description: 'environment variable holding a bearer token for Prometheus (never written to records)',
+  }),
+});
+
+/** Where the harness listens for Alertmanager's webhook (version 4) during the detect phase. */
+const alertmanagerWebhook = z.strictObject({
+  port: z
+    .int({ error: 'expected a TCP port from 1 to 65535' })
+    .min(1, 'expected a TCP port from 1 to 65535')
+    .max(65_535, 'expected a TCP port from 1 to 65535')
+    .meta({ description: "the loopback port Alertmanager's webhook_configs url points at" }),
+  path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]*$/, 'expected a URL path such as /alertmanager')
+    .default('/alertmanager')
+    .meta({ description: 'the path Alertmanager posts to' }),
+});
+
+/** Polls Alertmanager's own API for the alert. */
+const alertmanagerPoll = z.strictObject({
+  url: httpUrl('http://127.0.0.1:9093').meta({ description: "Alertmanager's base URL" }),
+  interval: pollEvery(100).default(2_000).meta({ description: 'how often GET /api/v2/alerts is polled' }),
+  timeout: pollEvery(100).default(5_000).meta({ description: 'how long one poll may take' }),
+  bearerTokenEnv: envName.optional().meta({
+    description: 'environment variable holding a bearer token for Alertmanager (never written to records)',
+  }),
+});
+
+/** The team's real alerting pipeline: fires when a named alert for the service starts firing. */
+export const alertmanagerDetectorConfig = z
+  .strictObject({
+    type: z.literal('alertmanager'),
+    alertname: z.string().min(1).meta({ description: 'the alert to wait for (its alertname label)' }),
+    labels: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a label name'), z.string())
+      .default({})
+      .meta({ description: 'more labels the alert must carry, e.g. {service: checkout}' }),
+    webhook: alertmanagerWebhook.optional().meta({
+      description: 'receive Alertmanager webhooks on 127.0.0.1 (detection time = receipt)',
+    }),
+    poll: alertmanagerPoll.optional().meta({ description: "poll Alertmanager's /api/v2/alerts" }),
+    clockSkew: duration.default(1_000).meta({
+      description:
+        'an alert whose startsAt is more than this before the fault started was already firing: it is not counted',
+    }),
+  })
+  .refine((config) => config.webhook !== undefined || config.poll !== undefined, {
+    message: 'expected webhook, poll or both: how the harness hears of the alert',
+    path: ['webhook'],
+  });
+
+/** A person marks the detection: `rollback-drill mark RUN detected` or the serve API. */
+export const manualDetectorConfig = z.strictObject({
+  type: z.literal('manual'),
+  pollInterval: pollEvery(50)
+    .default(200)
+    .meta({ description: 'how often the mark file is checked (the resolution of the detection time)' }),
+});
+
 export const detectionConfig = z.discriminatedUnion(
   'type',
-  [thresholdDetectorConfig, burnRateDetectorConfig, sequentialDetectorConfig, argoStyleDetectorConfig],
-  { error: 'expected a detection block with type: threshold, burn-rate, sequential or argo-style' },
+  [
+    thresholdDetectorConfig,
+    burnRateDetectorConfig,
+    sequentialDetectorConfig,
+    argoStyleDetectorConfig,
+    prometheusDetectorConfig,
+    alertmanagerDetectorConfig,
+    manualDetectorConfig,
+  ],
+  {
+    error:
+      'expected a detection block with type: threshold, burn-rate, sequential, argo-style, prometheus, alertmanager or manual',
+  },
 );
 export type DetectionConfig = z.output<typeof detectionConfig>;
 export type ThresholdDetectorConfig = z.output<typeof thresholdDetectorConfig>;
 export type BurnRateDetectorConfig = z.output<typeof burnRateDetectorConfig>;
 export type SequentialDetectorConfig = z.output<typeof sequentialDetectorConfig>;
 export type ArgoStyleDetectorConfig = z.output<typeof argoStyleDetectorConfig>;
+export type PrometheusDetectorConfig = z.output<typeof prometheusDetectorConfig>;
+export type AlertmanagerDetectorConfig = z.output<typeof alertmanagerDetectorConfig>;
+export type ManualDetectorConfig = z.output<typeof manualDetectorConfig>;
 
 /** Decide to roll back as soon as the regression is detected, or after a fixed delay. */
 export const autoDecisionConfig = z.strictObject({
@@ -120,7 +222,29 @@ export const autoDecisionConfig = z.strictObject({
   delay: duration.default(0),
 });
 
-export const decisionConfig = z.discriminatedUnion('type', [autoDecisionConfig], {
-  error: 'expected a decision block with type: auto',
+/** A person approves the rollback: `rollback-drill mark RUN decided`; phases.decision.timeout bounds the wait. */
+export const manualDecisionConfig = z.strictObject({
+  type: z.literal('manual'),
+  pollInterval: pollEvery(50)
+    .default(200)
+    .meta({ description: 'how often the mark file is checked (the resolution of the decision time)' }),
 });
+
+/** The harness does not roll back: it watches the target until someone else's rollback completes. */
+export const observeDecisionConfig = z.strictObject({
+  type: z.literal('observe'),
+  waitForMark: z.boolean().default(false).meta({
+    description:
+      'wait for a `decided` mark before watching for the rollback (splits time to decide from time to roll back); default: decide at detection',
+  }),
+  pollInterval: pollEvery(50).default(200).meta({ description: 'how often the mark file is checked' }),
+});
+
+export const decisionConfig = z.discriminatedUnion(
+  'type',
+  [autoDecisionConfig, manualDecisionConfig, observeDecisionConfig],
+  { error: 'expected a decision block with type: auto, manual or observe' },
+);
 export type DecisionConfig = z.output<typeof decisionConfig>;
+export type ManualDecisionConfig = z.output<typeof manualDecisionConfig>;
+export type ObserveDecisionConfig = z.output<typeof observeDecisionConfig>;
