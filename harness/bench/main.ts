@@ -14,6 +14,7 @@ import { formatMarkdown, formatTable } from './report.js';
 import { benchmarkDrillMemory, benchmarkMetricsRendering } from './scale.js';
 import { benchmarkTraffic } from './traffic.js';
 import { formatMs, type BenchSection } from './types.js';
+import { benchmarkHistoryScale } from './history-scale.js';
 
 const DEFAULT_OUT = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
 
@@ -31,6 +32,7 @@ async function main(args: readonly string[]): Promise<number> {
   sections.push(await benchmarkDrillOverhead(quick ? 1 : 2, progress));
   sections.push(await benchmarkMeasurementAccuracy(progress));
   sections.push(await benchmarkMetricsRendering(progress));
+  sections.push(await benchmarkHistoryScale(quick ? 1000 : 10_000, progress));
   sections.push(await benchmarkDrillMemory(quick ? 8 : 25, progress));
 
   progress('proxy: embedded Toxiproxy overhead …');

@@ -10,7 +10,8 @@ import { readDoraEventFiles } from '../dora/import-files.js';
 import { DEFAULT_LINK_WINDOW_MS } from '../dora/link.js';
 import { doraEventStore, type MergeCounts } from '../dora/store.js';
 import { parseDurationMs } from '../scenario/units.js';
-import { DEFAULT_RUNS_DIR, listRuns } from '../store/run-store.js';
+import { DEFAULT_RUNS_DIR } from '../store/run-store.js';
+import { scanRunsDir } from '../store/history-index.js';
 import type { CliIo } from './io.js';
 
 export const DEFAULT_DORA_PERIOD_MS = 30 * 86_400_000;
@@ -104,10 +105,11 @@ export async function doraReportCommand(
 ): Promise<void> {
   const endMs = options.until ?? nowMs;
   const events = await doraEventStore(options.runsDir).load();
-  // Unreadable run records are skipped with a warning: one bad file must not hide every other drill.
-  const listing = await listRuns(options.runsDir);
-  for (const { problem } of listing.problems) io.stderr(`warning: skipped ${problem}\n`);
-  const runs = listing.records;
+  // Drills come from the history index (a few fields each, not whole records). Unreadable records
+  // are skipped with a warning: one bad file must not hide every other drill.
+  const scan = await scanRunsDir(options.runsDir);
+  for (const { path, problem } of scan.unreadable) io.stderr(`warning: skipped ${path}: ${problem}\n`);
+  const runs = scan.runs;
   const report = computeDoraReport(events, runs, {
     period: { startMs: endMs - options.period, endMs },
     linkWindowMs: options.linkWindow,

@@ -12,7 +12,7 @@
  *   deployments.
  */
 import type { RunRecord } from '../store/run-record.js';
-import { drillFigures, median, type DrillFigures } from './drills.js';
+import { drillFigures, median, type DrillFigures, drillRunOf, type DrillRun } from './drills.js';
 import { epochMs, type DeploymentEvent, type DoraEvents } from './events.js';
 import { assessLevel, type LevelAssessment } from './levels.js';
 import { DEFAULT_LINK_WINDOW_MS, linkIncidents, type IncidentLink } from './link.js';
@@ -83,7 +83,7 @@ export interface DoraReport {
 
 export function computeDoraReport(
   events: DoraEvents,
-  runs: readonly RunRecord[],
+  runs: readonly (RunRecord | DrillRun)[],
   options: DoraReportOptions,
 ): DoraReport {
   const { period } = options;
@@ -99,7 +99,7 @@ export function computeDoraReport(
         ...new Set([
           ...events.deployments.filter((d) => inPeriod(d.finishedAt)).map((d) => d.service),
           ...events.incidents.filter((i) => inPeriod(i.startedAt)).map((i) => i.service),
-          ...runs.filter((r) => inPeriod(r.startedAt)).map((r) => r.scenario.service),
+          ...runs.filter((r) => inPeriod(r.startedAt)).map((r) => drillRunOf(r).service),
         ]),
       ].sort();
   const days = (period.endMs - period.startMs) / DAY_MS;

@@ -5,6 +5,29 @@
  */
 import type { RunRecord } from '../store/run-record.js';
 
+/**
+ * The few facts of a drill the DORA report needs. The history index keeps exactly these (its
+ * RunSummary), so a report over thousands of drills never has to read whole run records.
+ */
+export interface DrillRun {
+  readonly service: string;
+  readonly startedAt: string;
+  readonly result: RunRecord['result'];
+  readonly timeToRecoverSeconds: number | null;
+  readonly timeToRollbackSeconds: number | null;
+}
+
+export function drillRunOf(run: RunRecord | DrillRun): DrillRun {
+  if (!('measurements' in run)) return run;
+  return {
+    service: run.scenario.service,
+    startedAt: run.startedAt,
+    result: run.result,
+    timeToRecoverSeconds: run.measurements.timeToRecoverSeconds,
+    timeToRollbackSeconds: run.measurements.timeToRollbackSeconds,
+  };
+}
+
 export interface DrillFigures {
   /** Drills of the service that started in the period. */
   readonly runs: number;
@@ -24,21 +47,22 @@ export function median(values: readonly number[]): number | null {
 }
 
 export function drillFigures(
-  runs: readonly RunRecord[],
+  records: readonly (RunRecord | DrillRun)[],
   service: string,
   period: { readonly startMs: number; readonly endMs: number },
 ): DrillFigures {
+  const runs = records.map(drillRunOf);
   const inPeriod = runs.filter((run) => {
     const started = Date.parse(run.startedAt);
-    return run.scenario.service === service && started >= period.startMs && started < period.endMs;
+    return run.service === service && started >= period.startMs && started < period.endMs;
   });
   const passed = inPeriod.filter((run) => run.result === 'passed');
-  const values = (pick: (run: RunRecord) => number | null): number[] =>
+  const values = (pick: (run: DrillRun) => number | null): number[] =>
     passed.map(pick).filter((value): value is number => value !== null);
   return {
     runs: inPeriod.length,
     passed: passed.length,
-    medianTimeToRecoverSeconds: median(values((run) => run.measurements.timeToRecoverSeconds)),
-    medianTimeToRollbackSeconds: median(values((run) => run.measurements.timeToRollbackSeconds)),
+    medianTimeToRecoverSeconds: median(values((run) => run.timeToRecoverSeconds)),
+    medianTimeToRollbackSeconds: median(values((run) => run.timeToRollbackSeconds)),
   };
 }
