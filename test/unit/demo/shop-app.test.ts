@@ -166,10 +166,12 @@ describe('bad releases', () => {
     });
   });
 
-  it('1.5.0-slow adds 250 ms to /api/* responses (measured ≥ 250 and < 300 ms), not to /healthz', async () => {
+  // Real time on a shared machine: the lower bound is the claim; exactness is proven on the fake clock below.
+  it('1.5.0-slow adds 250 ms to /api/* responses (measured ≥ 250 ms), not to /healthz', async () => {
     const base = await shop('1.5.0-slow');
     // Warm up the connection so the measurement is the added latency, not a TCP handshake.
     await (await fetch(new URL('/healthz', base))).text();
+    const apiElapsed: number[] = [];
     for (const path of ['/api/products', '/api/products/1']) {
       const started = performance.now();
       const response = await fetch(new URL(path, base));
@@ -177,11 +179,13 @@ describe('bad releases', () => {
       const elapsed = performance.now() - started;
       expect(response.status).toBe(200);
       expect(elapsed).toBeGreaterThanOrEqual(250);
-      expect(elapsed).toBeLessThan(300);
+      expect(elapsed).toBeLessThan(2_000);
+      apiElapsed.push(elapsed);
     }
     const started = performance.now();
     await (await fetch(new URL('/healthz', base))).text();
-    expect(performance.now() - started).toBeLessThan(200);
+    // /healthz carries no added delay: it answers well inside the 250 ms the API calls wait.
+    expect(performance.now() - started).toBeLessThan(Math.min(...apiElapsed) - 150);
   });
 
   it('1.5.0-slow waits on the injected clock, not on real time', async () => {
