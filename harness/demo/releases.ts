@@ -39,6 +39,14 @@ const RELEASES: readonly ReleaseBehaviour[] = [
     summary: 'the process exits with code 1 about 100 ms after start, before it listens',
     crashAfterMs: 100,
   },
+  {
+    // The candidate of the network-fault drills: its code is 1.4.2's, its config is new — it calls
+    // payments through the new proxy route it is deployed with (a service-mesh sidecar, say). When
+    // that route is faulty, rolling this release back is the remediation.
+    version: '1.5.0-mesh',
+    stable: false,
+    summary: 'behaves like 1.4.2, but calls payments through the new route it is deployed with',
+  },
 ];
 
 const BY_VERSION = new Map(RELEASES.map((release) => [release.version, release]));

@@ -10,6 +10,6 @@ export function createFault(config: FaultConfig, deps: { readonly target: Target
     case 'release':
       return createReleaseFault(config, deps.target);
     case 'toxic':
-      return createToxicFault(config);
+      return createToxicFault(config, { target: deps.target });
   }
 }

@@ -1,5 +1,29 @@
-/** Small pure helpers of the toxic fault: status codes, the proxy's dial address, report wording. */
+/**
+ * Small helpers of the toxic fault: status codes, the proxy's dial address, dependency addresses,
+ * report wording.
+ */
 import type { ToxicSpec } from '../scenario/schema/faults.js';
+import type { Target } from '../targets/port.js';
+
+/** Where the target says dependency `name` listens, or undefined when it does not know. */
+export function dependencyAddressOf(target: Target, name: string): URL | undefined {
+  return target.dependencyAddress?.(name);
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
+
+/** A proxy upstream (`host:port`) for a dependency URL; an IPv6 host keeps its brackets. */
+export function upstreamOf(address: URL): string {
+  const port = address.port || DEFAULT_PORTS[address.protocol];
+  if (!port) throw new Error(`cannot tell the port of ${address.href}`);
+  return `${address.hostname}:${port}`;
+}
+
+/** The URL a client uses to reach a dependency through the proxy: the proxy's address, the dependency's scheme. */
+export function dependencyUrlVia(endpoint: ProxyEndpoint, dependency: URL | undefined): URL {
+  const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
+  return new URL(`${dependency?.protocol ?? 'http:'}//${host}:${endpoint.port}`);
+}
 
 /** Where clients reach a proxy. */
 export interface ProxyEndpoint {

@@ -3,22 +3,30 @@
  * toxiproxy-node-client — against the embedded server (started here when no `toxiproxy.url` is given)
  * or against a team's own Toxiproxy. It only ever removes what this drill created: its toxic, and the
  * proxy if the proxy did not exist before. It never resets the server, which may be shared.
+ * With `release` in its config the toxic arrives with a candidate release (see toxic-release.ts).
  */
 import { Toxiproxy, type Proxy as ToxiproxyProxy, type Toxic } from 'toxiproxy-node-client';
 import type { AdapterContext } from '../core/adapter-context.js';
 import { abortError } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import type { ToxicFaultConfig } from '../scenario/schema/faults.js';
+import type { Target } from '../targets/port.js';
 import { startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/server.js';
 import type { Fault, FaultDescription, FaultInjection } from './port.js';
-import { describeToxic, httpStatusOf, proxyEndpointOf, type ProxyEndpoint } from './toxic-support.js';
+import { withRelease } from './toxic-release.js';
+import { apiFailure, removeIgnoringMissing, settled, untilAborted } from './toxic-steps.js';
+import {
+  dependencyAddressOf,
+  describeToxic,
+  httpStatusOf,
+  proxyEndpointOf,
+  upstreamOf,
+  type ProxyEndpoint,
+} from './toxic-support.js';
 
 export type { ProxyEndpoint } from './toxic-support.js';
 
 type ToxicType = Parameters<ToxiproxyProxy['addToxic']>[0]['type'];
-
-/** How long clear() waits for a request still in flight (e.g. after an abort) before giving up on it. */
-const SETTLE_TIMEOUT_MS = 10_000;
 
 export interface ToxicFault extends Fault {
   /**
@@ -39,7 +47,31 @@ interface ProxyStep {
   readonly created: boolean;
 }
 
-export function createToxicFault(config: ToxicFaultConfig): ToxicFault {
+export interface ToxicFaultDependencies {
+  /**
+   * The drill's target: it says where `dependency` listens (when `proxy.upstream` is left out) and
+   * deploys the release a fault arrives with. Needed only for those two.
+   */
+  readonly target?: Target;
+}
+
+export function createToxicFault(config: ToxicFaultConfig, deps: ToxicFaultDependencies = {}): ToxicFault {
+  const toxic = createPlainToxicFault(config, deps.target);
+  if (!config.release) return toxic;
+  if (!deps.target || config.dependency === undefined) {
+    // The schema refuses a release without a dependency; the registry always passes the target.
+    throw new Error('a toxic fault that arrives with a release needs the target and a dependency');
+  }
+  return withRelease(toxic, {
+    version: config.release.version,
+    dependency: config.dependency,
+    proxyName: config.proxy.name,
+    target: deps.target,
+  });
+}
+
+/** The toxic alone: injecting adds it, clearing removes it (and the proxy, if the drill created it). */
+function createPlainToxicFault(config: ToxicFaultConfig, target: Target | undefined): ToxicFault {
   const toxicName = config.toxic.name ?? `rollback-drill-${config.toxic.type}-${config.toxic.stream}`;
   const apiUrl = config.toxiproxy?.url.replace(/\/+$/, '');
   // Each step keeps the promise of the request itself (not of the wait for it), so clear() can learn
@@ -49,6 +81,9 @@ export function createToxicFault(config: ToxicFaultConfig): ToxicFault {
   let proxyStep: Promise<ProxyStep> | undefined;
   let toxicStep: Promise<Toxic<unknown>> | undefined;
   let endpoint: ProxyEndpoint | undefined;
+  // Where the proxy listened, kept after clear() so the run record says where the fault was.
+  let lastListen: string | undefined;
+  let resolvedUpstream: string | undefined;
 
   const client = (): Promise<Toxiproxy> => {
     clientStep ??= (async () => {
@@ -59,13 +94,29 @@ export function createToxicFault(config: ToxicFaultConfig): ToxicFault {
     return clientStep;
   };
 
+  // Asked at inject time, not at creation: the target knows its dependencies' addresses once prepared.
+  const upstream = (): string => {
+    if (config.proxy.upstream !== undefined) return config.proxy.upstream;
+    const name = config.dependency ?? '';
+    const address = target && dependencyAddressOf(target, name);
+    if (!address) {
+      throw new UserError(
+        `fault.dependency is ${name}, but the ${target?.kind ?? 'drill'} target does not say where a dependency ` +
+          `of that name listens; set fault.proxy.upstream to its host:port`,
+      );
+    }
+    return upstreamOf(address);
+  };
+
   const findOrCreateProxy = async (ctx: AdapterContext): Promise<ProxyStep> => {
+    const wantedUpstream = upstream();
+    resolvedUpstream = wantedUpstream;
     const toxiproxy = await client();
     try {
       const existing = await toxiproxy.get(config.proxy.name);
-      if (existing.upstream !== config.proxy.upstream) {
+      if (existing.upstream !== wantedUpstream) {
         ctx.log(
-          `toxic: using existing proxy ${existing.name} as it is (upstream ${existing.upstream}, not ${config.proxy.upstream})`,
+          `toxic: using existing proxy ${existing.name} as it is (upstream ${existing.upstream}, not ${wantedUpstream})`,
         );
       }
       return { proxy: existing, created: false };
@@ -73,7 +124,12 @@ export function createToxicFault(config: ToxicFaultConfig): ToxicFault {
       if (httpStatusOf(error) !== 404) throw apiFailure(`looking up proxy ${config.proxy.name}`, error);
     }
     try {
-      const proxy = await toxiproxy.createProxy({ ...config.proxy, enabled: true });
+      const proxy = await toxiproxy.createProxy({
+        name: config.proxy.name,
+        listen: config.proxy.listen,
+        upstream: wantedUpstream,
+        enabled: true,
+      });
       ctx.log(`toxic: created proxy ${proxy.name} ${proxy.listen} → ${proxy.upstream}`);
       return { proxy, created: true };
     } catch (error) {
@@ -88,6 +144,7 @@ export function createToxicFault(config: ToxicFaultConfig): ToxicFault {
     proxyStep ??= findOrCreateProxy(ctx);
     const { proxy } = await untilAborted(proxyStep, ctx.signal);
     endpoint ??= proxyEndpointOf(proxy.name, proxy.listen, apiUrl);
+    lastListen = endpoint.listen;
     return endpoint;
   };
 
@@ -122,7 +179,12 @@ export function createToxicFault(config: ToxicFaultConfig): ToxicFault {
         kind: 'toxic',
         summary: describeToxic(config.toxic, config.proxy.name),
         details: {
-          proxy: { ...config.proxy, ...(endpoint && { listen: endpoint.listen }) },
+          proxy: {
+            ...config.proxy,
+            ...(resolvedUpstream !== undefined && { upstream: resolvedUpstream }),
+            ...(lastListen !== undefined && { listen: lastListen }),
+          },
+          ...(config.dependency === undefined ? {} : { dependency: config.dependency }),
           toxic: { ...config.toxic, name: toxicName },
           toxiproxy: apiUrl ?? 'embedded',
         },
@@ -192,54 +254,4 @@ export function createToxicFault(config: ToxicFaultConfig): ToxicFault {
         throw new Error(`toxic fault not fully cleared: ${[...problems.values()].join('; ')}`);
     },
   };
-}
-
-/** Waits for `step` unless the drill is aborted first (the step itself carries on). */
-function untilAborted<T>(step: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    step.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
-/** The step's value, undefined if it failed (so nothing to undo), or 'pending' if it never answered. */
-async function settled<T>(step: Promise<T>, ctx: AdapterContext): Promise<T | undefined | 'pending'> {
-  const outcome = step.then(
-    (value) => ({ value }),
-    () => ({ value: undefined }),
-  );
-  let cancel: (() => void) | undefined;
-  const timeout = new Promise<'pending'>((resolve) => {
-    cancel = ctx.clock.setTimer(() => resolve('pending'), SETTLE_TIMEOUT_MS);
-  });
-  const result = await Promise.race([outcome, timeout]);
-  cancel?.();
-  return result === 'pending' ? 'pending' : result.value;
-}
-
-/** Runs a DELETE; a 404 means it is already gone, which is what we wanted. Returns a problem or undefined. */
-async function removeIgnoringMissing(remove: () => Promise<void>): Promise<string | undefined> {
-  try {
-    await remove();
-    return undefined;
-  } catch (error) {
-    if (httpStatusOf(error) === 404) return undefined;
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-function apiFailure(action: string, error: unknown): Error {
-  const reason = error instanceof Error ? error.message : String(error);
-  return new Error(`toxic fault: ${action} failed: ${reason}`, { cause: error });
 }

@@ -13,10 +13,12 @@ import { describeStartOutcome, type ChildStartOutcome, type ManagedChild } from 
 import { describeRelease, findRelease, knownDemoVersions } from '../demo/releases.js';
 import { BlueGreenRouter } from '../demo/router.js';
 import type { EmbeddedTargetConfig } from '../scenario/schema/targets.js';
+import { paymentsUrlForDeploy } from './embedded-dependencies.js';
 import { describeProbe, pollUntil, probeJson, versionIn, type ProbeResult } from './embedded-probe.js';
-import type { RollbackConfirmation, Target, TargetHealth } from './port.js';
+import type { DeployOptions, RollbackConfirmation, Target, TargetHealth } from './port.js';
 
-export interface EmbeddedDeployOptions {
+/** `dependencies.payments` (the port's way) or `paymentsUrl` routes the candidate's payments calls. */
+export interface EmbeddedDeployOptions extends DeployOptions {
   /** Where this version's checkout calls payments (e.g. through a fault proxy); default: the target's. */
   readonly paymentsUrl?: URL;
 }
@@ -26,6 +28,8 @@ export interface EmbeddedTarget extends Target {
   deploy(version: string, ctx: AdapterContext, options?: EmbeddedDeployOptions): ReturnType<Target['deploy']>;
   /** Where the payments dependency itself listens (put a fault proxy in front of it); set by prepare. */
   paymentsAddress(): URL | undefined;
+  /** Where a named dependency listens: `payments` once prepared; undefined for any other name. */
+  dependencyAddress(name: string): URL | undefined;
   /** The router's URL; set by prepare. */
   routerUrl(): URL | undefined;
   /** Every child process this target started that has not exited yet, e.g. `shop 1.4.2`, `payments`. */
@@ -106,7 +110,7 @@ class EmbeddedDemoTarget implements EmbeddedTarget {
       );
     }
     ctx.log(`deploying ${describeRelease(version)}`);
-    const paymentsUrl = options.paymentsUrl ?? this.shopPaymentsUrl(running.paymentsAddress);
+    const paymentsUrl = paymentsUrlForDeploy(options, this.shopPaymentsUrl(running.paymentsAddress));
     const candidate = await this.startSlot(CANDIDATE_SLOT, version, ctx, paymentsUrl);
     this.assertNotDisposed();
     const replaced = running.candidate;
@@ -178,6 +182,10 @@ class EmbeddedDemoTarget implements EmbeddedTarget {
 
   paymentsAddress(): URL | undefined {
     return this.prepared?.paymentsAddress;
+  }
+
+  dependencyAddress(name: string): URL | undefined {
+    return name === 'payments' ? this.paymentsAddress() : undefined;
   }
 
   routerUrl(): URL | undefined {

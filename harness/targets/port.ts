@@ -36,7 +36,10 @@ export interface Target {
   deploy(
     version: string,
     ctx: AdapterContext,
+    options?: DeployOptions,
   ): Promise<{ readonly servingAtMs: number; readonly observation: ObservationResolution }>;
+  /** Where a named dependency of the target listens (after prepare), when the target knows it. */
+  dependencyAddress?(name: string): URL | undefined;
   /** Rolls back to the stable version and waits until it serves and is healthy; throws when it cannot. */
   rollback(ctx: AdapterContext): Promise<RollbackConfirmation>;
   /** The version serving now, or undefined when nothing healthy answers. */

@@ -9,7 +9,14 @@ import {
 
 describe('demo release catalogue', () => {
   it('lists the stable and the bad releases', () => {
-    expect(knownDemoVersions()).toEqual(['1.4.1', '1.4.2', '1.5.0-errors', '1.5.0-slow', '1.5.0-crash']);
+    expect(knownDemoVersions()).toEqual([
+      '1.4.1',
+      '1.4.2',
+      '1.5.0-errors',
+      '1.5.0-slow',
+      '1.5.0-crash',
+      '1.5.0-mesh',
+    ]);
     expect(stableDemoVersions()).toEqual(['1.4.1', '1.4.2']);
   });
 
