@@ -13,6 +13,8 @@ import { registerToxiproxyCommand } from './toxiproxy.js';
 import { registerDoraCommand } from './dora.js';
 import { registerServeCommand } from './serve.js';
 import { registerHistoryCommand } from './history.js';
+import { registerK6Command } from './k6.js';
+import { registerGamedayCommand } from './gameday.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command()
@@ -31,6 +33,8 @@ export function buildProgram(io: CliIo): Command {
   registerDoraCommand(program, io);
   registerServeCommand(program, io);
   registerHistoryCommand(program, io);
+  registerK6Command(program, io);
+  registerGamedayCommand(program, io);
   program.addHelpText(
     'after',
     `

@@ -12,7 +12,11 @@ export function createAdapters(scenario: Scenario): DrillAdapters {
   return {
     target,
     fault: createFault(scenario.fault, { target }),
-    traffic: createTraffic(scenario.traffic),
+    traffic: createTraffic(scenario.traffic, {
+      slos: scenario.slos,
+      scenarioName: scenario.metadata.name,
+      maxDurationMs: scenario.abort.maxDuration,
+    }),
     detector: createDetector(scenario.detection),
     decision: createDecisionMaker(scenario.decision),
   };

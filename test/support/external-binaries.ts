@@ -13,6 +13,7 @@ export const SERVER_PACKAGES: Readonly<Record<string, string>> = {
   'prometheus-pushgateway': 'prometheus-pushgateway',
   'prometheus-alertmanager': 'prometheus-alertmanager',
   amtool: 'prometheus-alertmanager',
+  kubectl: 'kubernetes-client',
 };
 
 /** The binary's path on PATH, or undefined. */

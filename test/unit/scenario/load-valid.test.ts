@@ -80,7 +80,10 @@ describe('valid scenario files', () => {
   });
 
   const shipped = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
-  const shippedFiles = readdirSync(shipped).filter((name) => name.endsWith('.yaml'));
+  // Game-day files (gameday-*.yaml) list scenarios; they have their own loader and tests.
+  const shippedFiles = readdirSync(shipped).filter(
+    (name) => name.endsWith('.yaml') && !name.startsWith('gameday-'),
+  );
   it('the repository ships scenarios to check', () => {
     expect(shippedFiles.length).toBeGreaterThan(0);
   });
