@@ -135,7 +135,9 @@ export function computeMeasurements(input: MeasurementInput): MeasurementOutput 
 
   const impactEnd = recoveredAtMs ?? verifyUntil;
   const impactWindow =
-    faultAt !== undefined && impactEnd !== undefined ? windowSli(samples, faultAt, impactEnd, 'overlapping') : null;
+    faultAt !== undefined && impactEnd !== undefined
+      ? windowSli(samples, faultAt, impactEnd, 'overlapping')
+      : null;
 
   const observationFor: Record<MeasurementName, ObservationResolution> = {
     timeToDetectSeconds: {

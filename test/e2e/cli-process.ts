@@ -55,7 +55,10 @@ export function startCli(
     waitForStderr: (text, timeoutMs) =>
       new Promise<void>((resolve, reject) => {
         if (err.includes(text)) return resolve();
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for "${text}" in stderr:\n${err}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for "${text}" in stderr:\n${err}`)),
+          timeoutMs,
+        );
         waiters.push({ text, resolve: () => (clearTimeout(timer), resolve()) });
       }),
   };

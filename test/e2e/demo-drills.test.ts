@@ -12,7 +12,15 @@ import { startCli, survivorsAfter } from './cli-process.js';
 const outDir = mkdtempSync(join(tmpdir(), 'drill-e2e-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-async function runScenario(file: string): Promise<{ code: number | null; record: RunRecord; report: string; summary: Record<string, unknown>; marker: string }> {
+async function runScenario(
+  file: string,
+): Promise<{
+  code: number | null;
+  record: RunRecord;
+  report: string;
+  summary: Record<string, unknown>;
+  marker: string;
+}> {
   const run = startCli(['run', file, '--out', outDir, '--json']);
   const code = await run.exited;
   const summary = JSON.parse(run.stdout()) as Record<string, unknown>;
@@ -28,7 +36,12 @@ describe('demo drills end to end', () => {
     expect(Date.now() - started).toBeLessThan(120_000);
     expect(record.result, record.reason).toBe('passed');
     expect(code).toBe(0);
-    for (const name of ['timeToDetectSeconds', 'timeToDecideSeconds', 'timeToRollbackSeconds', 'timeToRecoverSeconds'] as const) {
+    for (const name of [
+      'timeToDetectSeconds',
+      'timeToDecideSeconds',
+      'timeToRollbackSeconds',
+      'timeToRecoverSeconds',
+    ] as const) {
       expect(record.measurements[name], name).not.toBeNull();
       expect(record.measurements[name] ?? -1, name).toBeGreaterThanOrEqual(0);
     }
@@ -46,7 +59,8 @@ describe('demo drills end to end', () => {
   it('demo-latency-release measures the 250 ms the release adds (within 10%)', async () => {
     const { record, marker } = await runScenario('scenarios/demo-latency-release.yaml');
     expect(record.result, record.reason).toBe('passed');
-    const added = (record.windows.fault?.latencyMs?.p50 ?? 0) - (record.windows.baseline?.latencyMs?.p50 ?? 0);
+    const added =
+      (record.windows.fault?.latencyMs?.p50 ?? 0) - (record.windows.baseline?.latencyMs?.p50 ?? 0);
     expect(added).toBeGreaterThan(225);
     expect(added).toBeLessThan(275);
     expect(record.detector.reason ?? '').toMatch(/p95/);

@@ -11,7 +11,9 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('interrupting a drill', () => {
   it('Ctrl-C (SIGINT to the process group) during the fault aborts with exit 3, restores the stable version and stops every process', async () => {
-    const run = startCli(['run', 'scenarios/demo-bad-release.yaml', '--out', outDir], { ownProcessGroup: true });
+    const run = startCli(['run', 'scenarios/demo-bad-release.yaml', '--out', outDir], {
+      ownProcessGroup: true,
+    });
     await run.waitForStderr('fault in effect', 60_000);
     expect(processesWithMarker(run.marker).length).toBeGreaterThan(1); // the CLI and its demo processes
     const interruptedAt = Date.now();
@@ -20,7 +22,9 @@ describe('interrupting a drill', () => {
     expect(Date.now() - interruptedAt).toBeLessThan(10_000);
     expect(code).toBe(3);
     const [runId] = readdirSync(outDir);
-    const record = runRecordSchema.parse(JSON.parse(readFileSync(join(outDir, String(runId), 'run.json'), 'utf8')));
+    const record = runRecordSchema.parse(
+      JSON.parse(readFileSync(join(outDir, String(runId), 'run.json'), 'utf8')),
+    );
     expect(record.result).toBe('aborted');
     expect(record.reason).toBe('interrupted by SIGINT');
     expect(record.target.versionAfterRun).toBe('1.4.2');

@@ -1,0 +1,100 @@
+/**
+ * Acceptance: the harness is killed with SIGKILL at each phase of a drill whose fault (a toxic and
+ * the proxy it created) lives on a standalone Toxiproxy server and so outlives the harness. Then
+ * `rollback-drill recover` runs: no toxic or proxy of the drill remains (another team's does), no
+ * process of the drill is left, and the run's record says `interrupted`, naming the phase.
+ */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readIntents } from '../../../harness/runner/intents-read.js';
+import { survivorsAfter } from '../cli-process.js';
+import { startCli } from '../cli-process.js';
+import {
+  DRILL_PROXY,
+  DRILL_TOXIC,
+  onlyRunId,
+  readRecord,
+  safetyCli,
+  startStandaloneToxiproxy,
+  writeToxicDrill,
+  type StandaloneToxiproxy,
+} from './toxic-drill.js';
+
+let toxiproxy: StandaloneToxiproxy;
+const folders: string[] = [];
+beforeAll(async () => {
+  toxiproxy = await startStandaloneToxiproxy();
+});
+afterEach(async () => {
+  // Whatever a failed test left must not make the next one collide with it.
+  await fetch(`${toxiproxy.url}/proxies/${DRILL_PROXY}`, { method: 'DELETE' }).catch(() => undefined);
+});
+afterAll(async () => {
+  await toxiproxy.stop();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+const THEIRS = { 'team-orders': ['team-toxic'] };
+
+const KILL_POINTS = [
+  // The kill lands a moment after the line is read, and a phase is written as it starts: the record
+  // may name the phase before (not yet written) or after (a quick phase already over).
+  { when: 'baseline started', phases: ['setup', 'baseline'], faultLeft: false },
+  { when: 'fault in effect', phases: ['fault', 'detect'], faultLeft: true },
+  { when: 'detect started', phases: ['fault', 'detect', 'decide'], faultLeft: true },
+  { when: 'rollback started', phases: ['decide', 'rollback', 'verify'], faultLeft: true },
+  { when: 'verify started', phases: ['rollback', 'verify'], faultLeft: true },
+] as const;
+
+describe('SIGKILL at each phase, then recover', () => {
+  it.each(KILL_POINTS)(
+    'killed when "$when": recover leaves nothing of the drill',
+    async ({ when, phases, faultLeft }) => {
+      const { scenario, runsDir } = writeToxicDrill(toxiproxy.url);
+      folders.push(dirname(runsDir));
+      const run = startCli(['run', scenario, '--out', runsDir]);
+      await run.waitForStderr(when, 60_000);
+      run.child.kill('SIGKILL');
+      await run.exited;
+
+      const runId = onlyRunId(runsDir);
+      const intents = await readIntents(`${runsDir}/${runId}`);
+      const phase = intents.ok ? String(intents.doc.phase) : 'unreadable';
+      expect(phases).toContain(phase);
+      // The damage is real: the drill's proxy and toxic are still on the server.
+      expect(await toxiproxy.state()).toEqual(
+        faultLeft ? { ...THEIRS, [DRILL_PROXY]: [DRILL_TOXIC] } : THEIRS,
+      );
+
+      const started = Date.now();
+      const recovered = await safetyCli(['recover', '--runs', runsDir, '--json']);
+      const recoverMs = Date.now() - started;
+      expect(recovered.code, recovered.stderr).toBe(0);
+      const { runs } = JSON.parse(recovered.stdout) as {
+        runs: { runId: string; outcome: string; steps: { name: string; ok: boolean }[] }[];
+      };
+      expect(runs.map((r) => [r.runId, r.outcome])).toEqual([[runId, 'recovered']]);
+      expect(runs[0]?.steps.every((s) => s.ok)).toBe(true);
+
+      expect(await toxiproxy.state()).toEqual(THEIRS);
+      expect(await survivorsAfter(run.marker)).toEqual([]);
+      const record = readRecord(runsDir);
+      expect(record.result).toBe('interrupted');
+      expect(record.reason).toContain(`interrupted during the ${phase} phase`);
+      expect(record.timeline.filter((e) => e.type === 'cleanup.failed')).toEqual([]);
+      if (faultLeft) {
+        const messages = record.timeline.map((e) => e.message);
+        expect(messages).toContain(
+          `recover: remove toxic ${DRILL_TOXIC} from proxy ${DRILL_PROXY} at ${toxiproxy.url}: removed`,
+        );
+        expect(messages).toContain(`recover: remove proxy ${DRILL_PROXY} at ${toxiproxy.url}: removed`);
+      }
+      console.log(`SIGKILL at "${when}": recover took ${recoverMs} ms (process start included)`);
+
+      // A second recover finds nothing, and the next drill starts clean on the same runs folder.
+      const again = await safetyCli(['recover', '--runs', runsDir]);
+      expect(again.stdout).toContain(`no interrupted runs in ${runsDir}`);
+    },
+  );
+});
