@@ -15,6 +15,8 @@ import { registerServeCommand } from './serve.js';
 import { registerHistoryCommand } from './history.js';
 import { registerK6Command } from './k6.js';
 import { registerGamedayCommand } from './gameday.js';
+import { registerAbortCommand } from './abort.js';
+import { registerRecoverCommand } from './recover.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command()
@@ -35,6 +37,8 @@ export function buildProgram(io: CliIo): Command {
   registerHistoryCommand(program, io);
   registerK6Command(program, io);
   registerGamedayCommand(program, io);
+  registerRecoverCommand(program, io);
+  registerAbortCommand(program, io);
   program.addHelpText(
     'after',
     `

@@ -14,6 +14,9 @@ import { loadScenarioFile } from '../scenario/load.js';
 import type { RunRecord } from '../store/run-record.js';
 import { DEFAULT_RUNS_DIR, ensureRunFolder, newRunId, saveRun, type SavedRun } from '../store/run-store.js';
 import { harnessVersion } from '../version.js';
+import { secrets } from '../core/secrets.js';
+import { RUN_ID_ENV } from '../runner/intents.js';
+import { recoverBeforeRun } from './recover.js';
 import type { CliIo } from './io.js';
 import { createProgressObserver } from './progress.js';
 import { createStyle, type Style } from './style.js';
@@ -96,8 +99,12 @@ export async function runCommand(
   io: CliIo,
 ): Promise<ExitCodeValue> {
   const { scenario } = await loadScenarioFile(file);
+  // Undo what crashed drills left before changing anything (docs/reliability.md).
+  await recoverBeforeRun(options.out, io);
   const clock = new SystemClock();
   const runId = newRunId(scenario.metadata.name, Date.now());
+  // Inherited by every process the drill starts: `recover` finds them by it after a crash.
+  process.env[RUN_ID_ENV] = runId;
   const style = createStyle({ isTTY: io.stderrIsTTY, noColorFlag: !options.color });
   const progress = createProgressObserver({ isTTY: io.stderrIsTTY, write: (t) => io.stderr(t) }, style);
   const exporters = createExporters(exporterOptions(scenario, options));
@@ -146,7 +153,7 @@ export async function runCommand(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  for (const line of exporters.summary()) io.stderr(`${style.dim('  …')} ${line}\n`);
+  for (const line of exporters.summary()) io.stderr(`${style.dim('  …')} ${secrets.redact(line)}\n`);
   if (options.json) io.stdout(`${JSON.stringify(jsonSummary(record, saved), null, 2)}\n`);
   else io.stdout(textSummary(record, saved, style));
   return RESULT_EXIT_CODE[record.result];

@@ -6,7 +6,8 @@
  */
 import type { AdapterContext, ObservationResolution } from '../core/adapter-context.js';
 import type { Clock } from '../core/clock.js';
-import { formatDurationMs, PhaseTimeoutError } from '../core/errors.js';
+import { formatDurationMs } from '../core/errors.js';
+import { secrets, type SecretRedactor } from '../core/secrets.js';
 import type { DecisionMaker, Decision } from '../decisions/port.js';
 import type { Detector, Detection } from '../detectors/port.js';
 import type { Fault } from '../faults/port.js';
@@ -14,6 +15,7 @@ import { judgeAgainstSlo } from '../measure/recovery.js';
 import { samplesInWindow, windowSli } from '../measure/windows.js';
 import type { Scenario } from '../scenario/model.js';
 import type { RunRecord } from '../store/run-record.js';
+import { redactDeep } from '../store/redact-record.js';
 import type { Target, RollbackConfirmation } from '../targets/port.js';
 import { waitForStableServing } from '../targets/wait-for-stable.js';
 import type { TrafficGenerator } from '../traffic/port.js';
@@ -24,6 +26,24 @@ import { withPhaseTimeout } from './phase-timeout.js';
 import { Timeline, type PhaseName } from './timeline.js';
 import { TrafficFanout } from './traffic-fanout.js';
 import { assembleRecord } from './assemble-record.js';
+import { DrillJournal } from './intents-drill.js';
+import { fileIntentStore, type IntentStore } from './intents-journal.js';
+import type { ProcessIdentity } from './intents-processes.js';
+import {
+  attempt,
+  describeAbort,
+  ensureStableServing,
+  journalStart,
+  notifyFinished,
+  safely,
+} from './run-drill-support.js';
+import { faultUndo, prepareUndo, serveStableUndo, trafficUndo } from './intents-recipes.js';
+import {
+  stopConditionsFor,
+  watchStopConditions,
+  type StopConditionFired,
+  type StopConditionOptions,
+} from './stop-conditions.js';
 
 export interface DrillAdapters {
   readonly target: Target;
@@ -45,13 +65,23 @@ export interface DrillOptions {
   readonly signal?: AbortSignal;
   /** Progress lines from adapters (long waits). */
   readonly log?: (message: string) => void;
-  /** The folder this run's record goes to; created by the caller before the drill starts. */
+  /**
+   * The folder this run's record goes to; created by the caller before the drill starts. The intent
+   * record (intents.json) is written there as the drill goes, and an abort request there stops it.
+   */
   readonly runFolder?: string;
+  /** Where intent records go; default intents.json in runFolder (none without a runFolder). */
+  readonly intents?: IntentStore;
+  /** Who writes the intent record; default this process. For tests. */
+  readonly identity?: ProcessIdentity;
+  /** Overrides for the stop conditions' I/O (abort requests, Prometheus queries); for tests. */
+  readonly stopConditions?: Omit<StopConditionOptions, 'runFolder'>;
+  /** Every event, log line and the record pass through it; default the process-wide redactor. */
+  readonly redactor?: SecretRedactor;
 }
 
 /** How long injecting a fault may take (a deploy that hangs is a failed drill, not a stuck one). */
 export const FAULT_INJECT_TIMEOUT_MS = 120_000;
-const OBSERVER_FINISH_TIMEOUT_MS = 20_000;
 const IN_PROCESS: ObservationResolution = { method: 'in-process event', resolutionSeconds: 0.001 };
 
 export async function runDrill(options: DrillOptions): Promise<RunRecord> {
@@ -62,26 +92,40 @@ export async function runDrill(options: DrillOptions): Promise<RunRecord> {
   const fanout = new TrafficFanout();
   const cleanup = new CleanupStack(clock);
   const abort = new AbortController();
-  const log = options.log ?? ((): void => undefined);
+  const redactor = options.redactor ?? secrets;
+  // Adapters' progress lines reach a terminal or a CI log: no resolved secret may be in them.
+  const log = (message: string): void => options.log?.(redactor.redact(message));
   const startedAtMs = clock.now();
 
   for (const observer of observers) {
-    timeline.onEvent((event) => safely(() => observer.event?.(event)));
+    timeline.onEvent((event) => safely(() => observer.event?.(redactDeep(event, redactor))));
     if (observer.sample) fanout.subscribe({ sample: (s) => observer.sample?.(s) });
   }
   const onExternalAbort = (): void =>
     abort.abort(new DrillAbort(abortReasonOf(options.signal as AbortSignal, 'interrupted')));
   if (options.signal?.aborted) onExternalAbort();
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
-  const cancelMaxDuration = clock.setTimer(
-    () =>
-      abort.abort(
-        new DrillAbort(
-          `the drill ran past its maximum duration of ${formatDurationMs(scenario.abort.maxDuration)}`,
-        ),
-      ),
-    scenario.abort.maxDuration,
+  // Stop conditions (max duration, blast radius, Prometheus, abort requests): the first to fire
+  // aborts the drill at once and the cleanup stack clears the fault and rolls back.
+  let stopped: StopConditionFired | null = null;
+  const stopConditions = watchStopConditions(
+    stopConditionsFor(scenario, {
+      ...options.stopConditions,
+      ...(options.runFolder ? { runFolder: options.runFolder } : {}),
+    }),
+    { clock, subscribe: (listener) => fanout.subscribe(listener), log },
+    (fired) => {
+      stopped = fired;
+      abort.abort(new DrillAbort(fired.reason));
+    },
   );
+  const intentStore =
+    options.intents ?? (options.runFolder ? fileIntentStore(options.runFolder, redactor) : undefined);
+  let journal = DrillJournal.disabled();
+  timeline.onEvent((event) => {
+    if (event.type === 'phase.started' && event.phase) journal.phase(event.phase);
+    journal.event(event);
+  });
 
   const run = options.runFolder ? { id: options.runId, folder: options.runFolder } : undefined;
   const context = (signal: AbortSignal = abort.signal): AdapterContext => ({
@@ -100,7 +144,13 @@ export async function runDrill(options: DrillOptions): Promise<RunRecord> {
   let versionAfterRollback: string | null = null;
   let versionAfterRun: string | null = null;
 
+  let prepareIntent: number | null = null;
+  let faultIntent: number | null = null;
+  let faultCleared = false;
+
   const phase = async <T>(name: PhaseName, work: () => Promise<T>): Promise<T> => {
+    // The journal follows phases in the background: nothing between the fault and the detector's
+    // subscription may wait on a disk write, or a sample could pass unseen.
     timeline.record('phase.started', `${name} started`, { phase: name });
     try {
       return await work();
@@ -109,33 +159,59 @@ export async function runDrill(options: DrillOptions): Promise<RunRecord> {
     }
   };
 
-  timeline.record('run.started', `drill ${scenario.metadata.name} started (run ${options.runId})`, {
-    data: { runId: options.runId },
-  });
+  // Observers first learn the run started, then hear its first event (progress times count from it).
   for (const observer of observers) {
     safely(() =>
       observer.runStarted?.({
         runId: options.runId,
-        scenario,
-        fault: fault.describe(),
+        scenario: redactDeep(scenario, redactor),
+        fault: redactDeep(fault.describe(), redactor),
         startedAtMs,
         toEpochMs: (ms) => clock.toEpochMs(ms),
       }),
     );
   }
 
+  timeline.record('run.started', `drill ${scenario.metadata.name} started (run ${options.runId})`, {
+    data: { runId: options.runId },
+  });
   try {
+    journal = await DrillJournal.open(intentStore, clock, journalStart(options), log);
     await phase('setup', async () => {
-      cleanup.push('stop the target', () => target.dispose());
-      const { baseUrl } = await target.prepare(context());
+      prepareIntent = await journal.intend(
+        'target.prepare',
+        'setup',
+        `start the ${target.kind} target (stable ${target.stableVersion})`,
+        [],
+      );
+      cleanup.push('stop the target', async () => {
+        await target.dispose();
+        await journal.undone(prepareIntent);
+      });
+      const { baseUrl } = await journal.act(
+        prepareIntent,
+        () => target.prepare(context()),
+        () => prepareUndo(target),
+      );
       timeline.record('target.ready', `stable version ${target.stableVersion} serving at ${baseUrl.href}`, {
         phase: 'setup',
       });
       cleanup.push('make sure the stable version serves', async (signal) => {
         versionAfterRun = await ensureStableServing(target, context(signal));
+        // The fault's undo is owed until both its clearing and the stable version are confirmed.
+        if (faultCleared) await journal.undone(faultIntent);
       });
-      cleanup.push('stop traffic', () => traffic.stop());
-      await traffic.start(baseUrl, fanout, context());
+      const trafficIntent = await journal.intend(
+        'traffic.start',
+        'setup',
+        `start ${traffic.kind} traffic`,
+        trafficUndo(),
+      );
+      cleanup.push('stop traffic', async () => {
+        await traffic.stop();
+        await journal.undone(trafficIntent);
+      });
+      await journal.act(trafficIntent, () => traffic.start(baseUrl, fanout, context()));
     });
 
     const baselineStartMs = clock.now();
@@ -150,16 +226,23 @@ export async function runDrill(options: DrillOptions): Promise<RunRecord> {
     const baseline = windowSli(fanout.samples(), baselineStartMs, clock.now());
 
     await phase('fault', async () => {
+      faultIntent = await journal.intend(
+        'fault.inject',
+        'fault',
+        `inject: ${fault.describe().summary}`,
+        async () => [...(await faultUndo(scenario, fault)), ...serveStableUndo(scenario, target)],
+      );
       cleanup.push('clear the fault', async (signal) => {
         await fault.clear(context(signal));
+        faultCleared = true;
       });
-      const injection = await withPhaseTimeout(
-        clock,
-        'fault injection',
-        FAULT_INJECT_TIMEOUT_MS,
-        abort.signal,
-        (signal) => fault.inject(context(signal)),
+      const injection = await journal.act(faultIntent, () =>
+        withPhaseTimeout(clock, 'fault injection', FAULT_INJECT_TIMEOUT_MS, abort.signal, (signal) =>
+          fault.inject(context(signal)),
+        ),
       );
+      // A deploy may have started processes (the candidate): record them for a recover after a crash.
+      journal.replaceUndo(prepareIntent, () => prepareUndo(target));
       faultObservation = injection.observation;
       timeline.record('fault.injected', `fault in effect: ${fault.describe().summary}`, {
         phase: 'fault',
@@ -229,19 +312,26 @@ export async function runDrill(options: DrillOptions): Promise<RunRecord> {
             : `rolling back to ${target.stableVersion}`,
           { phase: 'rollback', data: { rollbackBy } },
         );
+        const rollbackIntent =
+          rollbackBy === 'external'
+            ? null
+            : await journal.intend('target.rollback', 'rollback', `roll back to ${target.stableVersion}`, []);
         const confirmed = await attempt(
           phaseFailures,
           timeline,
           'rollback',
           () =>
-            withPhaseTimeout(clock, 'rollback', scenario.phases.rollback.timeout, abort.signal, (signal) =>
-              rollbackBy === 'external'
-                ? waitForStableServing(target, context(signal))
-                : target.rollback(context(signal)),
+            journal.act(rollbackIntent, () =>
+              withPhaseTimeout(clock, 'rollback', scenario.phases.rollback.timeout, abort.signal, (signal) =>
+                rollbackBy === 'external'
+                  ? waitForStableServing(target, context(signal))
+                  : target.rollback(context(signal)),
+              ),
             ),
           `rollback did not complete within ${formatDurationMs(scenario.phases.rollback.timeout)}`,
           (message) => timeline.record('rollback.failed', message, { phase: 'rollback' }),
         );
+        journal.replaceUndo(prepareIntent, () => prepareUndo(target)); // a restarted stable
         if (confirmed) {
           rollbackObservation = confirmed.observation;
           timeline.record('rollback.completed', `version ${confirmed.version} serving and healthy`, {
@@ -252,7 +342,8 @@ export async function runDrill(options: DrillOptions): Promise<RunRecord> {
         }
         if (!fault.remediatedByRollback) {
           // e.g. a toxic that came with the release or config change that was just rolled back
-          await fault.clear(context());
+          const clearIntent = await journal.intend('fault.clear', 'rollback', 'clear the fault', []);
+          await journal.act(clearIntent, () => fault.clear(context()));
           timeline.record('fault.cleared', 'fault cleared', { phase: 'rollback' });
         }
         return confirmed;
@@ -267,15 +358,19 @@ export async function runDrill(options: DrillOptions): Promise<RunRecord> {
     }
   } catch (error) {
     abortReason = describeAbort(error, abort.signal);
+    const stop = stopped as StopConditionFired | null;
     timeline.record('run.aborted', `aborted: ${abortReason}`, {
-      ...(error instanceof Error && !(error instanceof DrillAbort) && !abort.signal.aborted
-        ? { data: { error: error.message } }
-        : {}),
+      ...(stop
+        ? { data: { stopCondition: stop.condition, ...stop.data } }
+        : error instanceof Error && !(error instanceof DrillAbort) && !abort.signal.aborted
+          ? { data: { error: error.message } }
+          : {}),
     });
   } finally {
-    cancelMaxDuration();
+    stopConditions.stop();
     options.signal?.removeEventListener('abort', onExternalAbort);
-    await phase('cleanup', () =>
+    await journal.cleaningUp();
+    const reports = await phase('cleanup', () =>
       cleanup.unwind((report) =>
         timeline.record(
           report.ok ? 'cleanup.step' : 'cleanup.failed',
@@ -284,96 +379,32 @@ export async function runDrill(options: DrillOptions): Promise<RunRecord> {
         ),
       ),
     );
+    if (reports.every((report) => report.ok)) await journal.cleanedUp();
+    await journal.flush();
   }
 
-  const record = assembleRecord({
-    options,
-    timeline,
-    samples: fanout.samples(),
-    startedAtMs,
-    abortReason,
-    phaseFailures,
-    observations: {
-      fault: faultObservation,
-      detection: detector.describe().observation,
-      decision: IN_PROCESS,
-      rollback: rollbackObservation,
-    },
-    detection,
-    decision,
-    versionAfterRollback,
-    versionAfterRun,
-  });
+  // Redacted before anyone sees it: observers (exporters) and the caller get the same safe record.
+  const record = redactDeep(
+    assembleRecord({
+      options,
+      timeline,
+      samples: fanout.samples(),
+      startedAtMs,
+      abortReason,
+      phaseFailures,
+      observations: {
+        fault: faultObservation,
+        detection: detector.describe().observation,
+        decision: IN_PROCESS,
+        rollback: rollbackObservation,
+      },
+      detection,
+      decision,
+      versionAfterRollback,
+      versionAfterRun,
+    }),
+    redactor,
+  );
   await notifyFinished(observers, record, clock);
   return record;
-}
-
-/** Runs a phase's work; a timeout or a non-abort failure becomes a recorded phase failure (null). */
-async function attempt<T>(
-  failures: string[],
-  timeline: Timeline,
-  phase: PhaseName,
-  work: () => Promise<T>,
-  timeoutMessage: string,
-  onFailure?: (message: string) => void,
-): Promise<T | null> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof PhaseTimeoutError) {
-      timeline.record('phase.timeout', timeoutMessage, { phase });
-      failures.push(timeoutMessage);
-      onFailure?.(timeoutMessage);
-      return null;
-    }
-    if (error instanceof Error && error.name === 'AbortError') throw error;
-    const message = `${phase} failed: ${error instanceof Error ? error.message : String(error)}`;
-    failures.push(message);
-    onFailure?.(message);
-    return null;
-  }
-}
-
-async function ensureStableServing(target: Target, ctx: AdapterContext): Promise<string | null> {
-  const version = (await target.currentVersion(ctx)) ?? null;
-  if (version === target.stableVersion) return version;
-  await target.rollback(ctx);
-  return (await target.currentVersion(ctx)) ?? null;
-}
-
-function describeAbort(error: unknown, signal: AbortSignal): string {
-  if (signal.aborted) return abortReasonOf(signal, 'aborted');
-  if (error instanceof DrillAbort) return error.message;
-  return `the drill could not continue: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-async function notifyFinished(
-  observers: readonly DrillObserver[],
-  record: RunRecord,
-  clock: Clock,
-): Promise<void> {
-  await Promise.all(
-    observers.map(async (observer) => {
-      if (!observer.runFinished) return;
-      const timeout = new AbortController();
-      try {
-        await Promise.race([
-          Promise.resolve(observer.runFinished(record)),
-          clock.sleep(OBSERVER_FINISH_TIMEOUT_MS, timeout.signal),
-        ]);
-      } catch {
-        // Observers record their own failures in record.exports; the drill's result stands.
-      } finally {
-        timeout.abort();
-      }
-    }),
-  );
-}
-
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // An observer must never break the drill.
-  }
 }

@@ -86,13 +86,50 @@ const objectives = z.strictObject({
     .meta({ description: 'fault start → SLIs back inside the SLO for the sustain time' }),
 });
 
-const abortLimits = z.strictObject({
-  maxDuration: duration.prefault('30m').meta({ description: 'the whole drill is aborted past this' }),
-});
-
 const httpUrl = z.url({
   protocol: /^https?$/,
   error: 'expected an http(s) URL such as http://127.0.0.1:9091',
+});
+
+// Stop conditions (AWS FIS stop conditions, Chaos Toolkit safeguards): when one fires the drill
+// stops at once, the cleanup stack clears the fault and rolls back, and the record says aborted.
+const blastRadius = z
+  .strictObject({
+    errorRatio: ratio
+      .optional()
+      .meta({ description: 'stop when the share of failed requests stays above this, e.g. 30%' }),
+    latency: z
+      .strictObject({
+        percentile: z.number().gt(0).lt(100).meta({ description: 'e.g. 99 for p99' }),
+        threshold: duration.meta({ description: 'stop when the percentile stays above this' }),
+      })
+      .optional()
+      .meta({ description: 'stop when this latency percentile stays above its threshold' }),
+    sustain: duration
+      .prefault('10s')
+      .meta({ description: 'how long a limit must stay exceeded (every 1 s sample) before the drill stops' }),
+  })
+  .refine((guard) => guard.errorRatio !== undefined || guard.latency !== undefined, {
+    message: 'a blast-radius guard needs a limit: expected errorRatio, latency or both, got neither',
+  });
+
+const prometheusStop = z.strictObject({
+  url: httpUrl.meta({ description: 'Prometheus base URL, e.g. http://127.0.0.1:9090' }),
+  query: z
+    .string()
+    .min(1)
+    .meta({ description: 'PromQL; the drill stops when it returns any series (or a non-zero scalar)' }),
+  interval: duration.prefault('5s').meta({ description: 'how often the query is evaluated' }),
+});
+
+const abortLimits = z.strictObject({
+  maxDuration: duration.prefault('30m').meta({ description: 'the whole drill is aborted past this' }),
+  blastRadius: blastRadius
+    .optional()
+    .meta({ description: 'stop the drill when the live SLIs show more harm than the drill may cause' }),
+  prometheus: prometheusStop
+    .optional()
+    .meta({ description: 'stop the drill when a Prometheus expression returns a result' }),
 });
 
 const exportsConfig = z.strictObject({
@@ -136,3 +173,6 @@ export const scenarioSchema = z.strictObject({
 export type Scenario = z.output<typeof scenarioSchema>;
 export type Slos = Scenario['slos'];
 export type ObjectiveName = keyof Scenario['objectives'];
+export type AbortLimits = Scenario['abort'];
+export type BlastRadiusLimits = NonNullable<AbortLimits['blastRadius']>;
+export type PrometheusStopCondition = NonNullable<AbortLimits['prometheus']>;

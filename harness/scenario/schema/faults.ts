@@ -94,37 +94,80 @@ const toxicSpec = z.discriminatedUnion(
   },
 );
 
+const toxiproxyName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, dots, dashes and underscores');
+
 /**
  * A network fault: a toxic on a Toxiproxy proxy in front of a dependency. Without `toxiproxy.url`
  * the harness runs its embedded Toxiproxy-compatible server; with one it drives that server and
  * removes only what the drill created (never a reset).
+ *
+ * With `release`, the fault arrives with a candidate release (or config change) that routes
+ * `dependency` through the proxy: rolling that release back is the remediation. Without it, the toxic
+ * is the fault on its own and removing it is the remediation.
  */
-export const toxicFaultConfig = z.strictObject({
-  type: z.literal('toxic'),
-  proxy: z.strictObject({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, dots, dashes and underscores')
-      .meta({ description: 'the proxy name; an existing proxy of that name is used as it is' }),
-    listen: z
-      .string()
-      .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:0')
-      .default('127.0.0.1:0')
-      .meta({ description: 'where the proxy listens; port 0 picks a free port' }),
-    upstream: z
-      .string()
-      .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'expected host:port of the dependency')
-      .meta({ description: 'the dependency the proxy forwards to' }),
-  }),
-  toxic: toxicSpec,
-  toxiproxy: z
-    .strictObject({
-      url: z
-        .url({ protocol: /^https?$/, error: 'expected the Toxiproxy API URL, e.g. http://toxiproxy:8474' })
-        .meta({ description: 'a Toxiproxy API to drive instead of the embedded server' }),
-    })
-    .optional(),
-});
+export const toxicFaultConfig = z
+  .strictObject({
+    type: z.literal('toxic'),
+    dependency: toxiproxyName.optional().meta({
+      description:
+        "the target's dependency the proxy fronts, e.g. payments; proxy.upstream may then be left out: the target says where it listens",
+    }),
+    proxy: z.strictObject({
+      name: toxiproxyName.meta({
+        description: 'the proxy name; an existing proxy of that name is used as it is',
+      }),
+      listen: z
+        .string()
+        .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:0')
+        .default('127.0.0.1:0')
+        .meta({ description: 'where the proxy listens; port 0 picks a free port' }),
+      upstream: z
+        .string()
+        .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'expected host:port of the dependency')
+        .optional()
+        .meta({
+          description:
+            'the dependency the proxy forwards to; default: where the target says `dependency` listens',
+        }),
+    }),
+    toxic: toxicSpec,
+    release: z
+      .strictObject({
+        version: z.string().min(1).meta({ description: 'the candidate version to deploy' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'the candidate release that arrives with the fault: deployed with `dependency` routed through the proxy; rolling it back is the remediation',
+      }),
+    toxiproxy: z
+      .strictObject({
+        url: z
+          .url({ protocol: /^https?$/, error: 'expected the Toxiproxy API URL, e.g. http://toxiproxy:8474' })
+          .meta({ description: 'a Toxiproxy API to drive instead of the embedded server' }),
+      })
+      .optional(),
+  })
+  .superRefine((fault, ctx) => {
+    if (fault.proxy.upstream === undefined && fault.dependency === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['proxy', 'upstream'],
+        message:
+          "expected proxy.upstream (the dependency's host:port), or `dependency:` naming a dependency of the target",
+      });
+    }
+    if (fault.release !== undefined && fault.dependency === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dependency'],
+        message:
+          'a fault that arrives with a release needs `dependency:`, the dependency that release routes through the proxy',
+      });
+    }
+  });
 
 export const faultConfig = z.discriminatedUnion('type', [releaseFaultConfig, toxicFaultConfig], {
   error: 'expected a fault block with type: release or toxic',

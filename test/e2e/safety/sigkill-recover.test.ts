@@ -5,6 +5,7 @@
  * process of the drill is left, and the run's record says `interrupted`, naming the phase.
  */
 import { rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readIntents } from '../../../harness/runner/intents-read.js';
@@ -14,6 +15,7 @@ import {
   DRILL_PROXY,
   DRILL_TOXIC,
   onlyRunId,
+  proxyListenIn,
   readRecord,
   safetyCli,
   startStandaloneToxiproxy,
@@ -97,4 +99,31 @@ describe('SIGKILL at each phase, then recover', () => {
       expect(again.stdout).toContain(`no interrupted runs in ${runsDir}`);
     },
   );
+});
+
+describe('SIGKILL with the embedded Toxiproxy server', () => {
+  it('nothing is left: the proxy died with the harness, its processes exited, recover records it', async () => {
+    const { scenario, runsDir } = writeToxicDrill(undefined);
+    folders.push(dirname(runsDir));
+    const run = startCli(['run', scenario, '--out', runsDir]);
+    await run.waitForStderr('fault in effect', 60_000);
+    const listen = proxyListenIn(run.stderr());
+    expect(listen).toBeDefined();
+    run.child.kill('SIGKILL');
+    await run.exited;
+    // The proxy listened inside the harness: its port refuses connections now.
+    const refused = await new Promise<string>((resolve) => {
+      const socket = connect(listen?.port ?? 1, listen?.host ?? '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve('connected')));
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+    expect(await survivorsAfter(run.marker)).toEqual([]);
+    const recovered = await safetyCli(['recover', '--runs', runsDir]);
+    expect(recovered.code, recovered.stderr).toBe(0);
+    const record = readRecord(runsDir);
+    expect(record.result).toBe('interrupted');
+    expect(record.timeline.filter((e) => e.type === 'cleanup.failed')).toEqual([]);
+    expect(await toxiproxy.state()).toEqual(THEIRS); // the standalone server was never involved
+  });
 });

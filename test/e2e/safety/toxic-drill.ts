@@ -70,9 +70,16 @@ export interface DrillOptions {
   readonly abort?: string;
 }
 
+/** Where the embedded server's proxy listens, as the drill logs it ("created proxy NAME HOST:PORT → …"). */
+export function proxyListenIn(stderr: string): { host: string; port: number } | undefined {
+  const match = / created proxy \S+ (127\.0\.0\.1):(\d+) → /.exec(stderr);
+  return match ? { host: String(match[1]), port: Number(match[2]) } : undefined;
+}
+
 /** Writes the scenario into a fresh folder; returns its path and the runs folder beside it. */
+/** `toxiproxyUrl` undefined: the drill runs its own embedded Toxiproxy server, inside the harness. */
 export function writeToxicDrill(
-  toxiproxyUrl: string,
+  toxiproxyUrl: string | undefined,
   options: DrillOptions = {},
 ): { scenario: string; runsDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'safety-e2e-'));
@@ -99,7 +106,7 @@ fault:
   release: { version: 1.5.0-mesh }
   proxy: { name: ${DRILL_PROXY} }
   toxic: { type: reset_peer, stream: upstream, attributes: { timeout: 0 } }
-  toxiproxy: { url: "${toxiproxyUrl}" }
+${toxiproxyUrl ? `  toxiproxy: { url: "${toxiproxyUrl}" }` : ''}
 detection: { type: threshold, window: 3s, minRequests: 20 }
 decision: { type: auto, delay: ${options.decisionDelay ?? '1s'} }
 phases:
