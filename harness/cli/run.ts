@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import { SystemClock } from '../core/clock.js';
 import { ExitCode, type ExitCodeValue } from '../core/errors.js';
 import { renderMarkdownReport } from '../../exporters/reports/markdown.js';
+import { writeExtraReports } from '../../exporters/reports/html-files.js';
 import { createAdapters } from '../runner/adapters.js';
 import { DrillAbort } from '../runner/drill-abort.js';
 import { runDrill } from '../runner/run-drill.js';
@@ -131,6 +132,7 @@ export async function runCommand(
   if (metricsUrl) io.stderr(`${style.dim('  …')} serving metrics at ${metricsUrl}\n`);
   let record: RunRecord;
   let saved: SavedRun;
+  let extraReports: readonly string[] = [];
   const runFolder = await ensureRunFolder(options.out, runId);
   try {
     record = await runDrill({
@@ -146,7 +148,11 @@ export async function runCommand(
       log: (message) => io.stderr(`${style.dim('  …')} ${message}\n`),
     });
     // Records first, then the exporters' linger: a crash or kill while /metrics lingers loses nothing.
+    // report.html and junit.xml before run.json: run.json appearing is the signal that a run is complete.
+    const extra = await writeExtraReports(runFolder, record);
+    for (const problem of extra.problems) io.stderr(`${style.dim('  …')} ${problem}\n`);
     saved = await saveRun(options.out, record, renderMarkdownReport(record));
+    extraReports = extra.written;
   } finally {
     progress.finish();
     await exporters.shutdown();
@@ -154,12 +160,16 @@ export async function runCommand(
     process.off('SIGTERM', onSignal);
   }
   for (const line of exporters.summary()) io.stderr(`${style.dim('  …')} ${secrets.redact(line)}\n`);
-  if (options.json) io.stdout(`${JSON.stringify(jsonSummary(record, saved), null, 2)}\n`);
-  else io.stdout(textSummary(record, saved, style));
+  if (options.json) io.stdout(`${JSON.stringify(jsonSummary(record, saved, extraReports), null, 2)}\n`);
+  else io.stdout(textSummary(record, saved, style, extraReports));
   return RESULT_EXIT_CODE[record.result];
 }
 
-export function jsonSummary(record: RunRecord, saved: SavedRun): Record<string, unknown> {
+export function jsonSummary(
+  record: RunRecord,
+  saved: SavedRun,
+  extraReports: readonly string[] = [],
+): Record<string, unknown> {
   return {
     runId: record.runId,
     scenario: record.scenario.name,
@@ -172,10 +182,16 @@ export function jsonSummary(record: RunRecord, saved: SavedRun): Record<string, 
     exports: record.exports,
     recordPath: saved.recordPath,
     reportPath: saved.reportPath,
+    otherReports: extraReports,
   };
 }
 
-function textSummary(record: RunRecord, saved: SavedRun, style: Style): string {
+function textSummary(
+  record: RunRecord,
+  saved: SavedRun,
+  style: Style,
+  extraReports: readonly string[],
+): string {
   const m = record.measurements;
   const at = (name: keyof RunRecord['measurements']['observations']): string =>
     seconds(m[name], m.observations[name]?.resolutionSeconds);
@@ -193,6 +209,7 @@ function textSummary(record: RunRecord, saved: SavedRun, style: Style): string {
     ...record.failures.slice(1).map((f) => `  also: ${f}`),
     `  record: ${relative(process.cwd(), saved.recordPath)}`,
     `  report: ${relative(process.cwd(), saved.reportPath)}`,
+    ...extraReports.map((path) => `          ${relative(process.cwd(), path)}`),
     '',
   ];
   return lines.join('\n');

@@ -12,9 +12,7 @@ import { startCli, survivorsAfter } from './cli-process.js';
 const outDir = mkdtempSync(join(tmpdir(), 'drill-e2e-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-async function runScenario(
-  file: string,
-): Promise<{
+async function runScenario(file: string): Promise<{
   code: number | null;
   record: RunRecord;
   report: string;
@@ -32,7 +30,7 @@ async function runScenario(
 describe('demo drills end to end', () => {
   it('demo-bad-release passes: all four measurements ≥ 0, rollback succeeded, stable serving, nothing left running', async () => {
     const started = Date.now();
-    const { code, record, report, marker } = await runScenario('scenarios/demo-bad-release.yaml');
+    const { code, record, report, marker, summary } = await runScenario('scenarios/demo-bad-release.yaml');
     expect(Date.now() - started).toBeLessThan(120_000);
     expect(record.result, record.reason).toBe('passed');
     expect(code).toBe(0);
@@ -53,6 +51,8 @@ describe('demo drills end to end', () => {
     expect(record.windows.baseline?.errors).toBe(0);
     expect(record.windows.postRollback?.errors).toBe(0);
     expect(report).toContain('# Rollback drill: demo-bad-release — PASSED');
+    const others = (summary['otherReports'] as string[]).map((path) => path.split('/').pop());
+    expect(others).toEqual(['report.html', 'junit.xml']);
     expect(await survivorsAfter(marker)).toEqual([]);
   });
 
