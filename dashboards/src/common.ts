@@ -38,6 +38,19 @@ export const MEASUREMENTS = [
   ['time_to_recover', 'Time to recover', 'fault in effect → SLIs back inside the SLO (sustained)'],
 ] as const;
 
+/** The labels every drill series carries; a join onto `rollback_drill_info` matches on all of them. */
+export const SCENARIO_LABELS = ['scenario', 'service', 'environment', 'team', 'fault_kind'] as const;
+
+/**
+ * Series that exist only while a drill runs (the live `/metrics` of `rollback-drill run`, or the
+ * serve daemon): the Pushgateway never holds them, so their panels are empty for pushed drills.
+ */
+export const LIVE_METRICS = [
+  'rollback_drill_live_requests_per_second',
+  'rollback_drill_live_error_ratio',
+  'rollback_drill_live_latency_seconds',
+] as const;
+
 /** The selector that applies the template variables; every panel query carries it. */
 export const DRILL_FILTER = FILTER_VARIABLES.map((name) => `${name}=~"$${name}"`).join(', ');
 
@@ -74,6 +87,41 @@ export function measurementQuantile(
   window: string,
 ): string {
   return `histogram_quantile(${q}, sum by (${[...by, 'le'].join(', ')}) (increase(${histogram}_bucket${drill()}[${window}])))`;
+}
+
+/**
+ * One `rollback_drill_info` series per scenario over `window`. `last_over_time` keeps the info of a
+ * one-off drill whose process has exited (its counters still count in `increase()`); `topk(1)`
+ * keeps a single one where a scenario's info changed within the window or reached Prometheus twice
+ * (pushed and scraped), which a `group_left` join would otherwise refuse.
+ */
+export function scenarioInfo(window: string): string {
+  const by = SCENARIO_LABELS.join(', ');
+  return `topk by (${by}) (1, last_over_time(rollback_drill_info${drill()}[${window}]))`;
+}
+
+/** `expr` (series with the scenario labels) with the info labels `labels` joined on; values unchanged. */
+export function withInfo(expr: string, labels: readonly string[], window: string): string {
+  return `${expr} * on (${SCENARIO_LABELS.join(', ')}) group_left (${labels.join(', ')}) ${scenarioInfo(window)}`;
+}
+
+/** Share of rollbacks that succeeded over `window` per value of an info label (target_type, detector). */
+export function rollbackSuccessRatioByInfo(label: string, window: string): string {
+  const metric = 'rollback_drill_rollbacks_total';
+  const attempts = (...matchers: string[]): string =>
+    `sum by (${label}) (${withInfo(`increase(${metric}${drill(...matchers)}[${window}])`, [label], window)})`;
+  return `${attempts('outcome="succeeded"')}\n/\n(${attempts()} > 0)`;
+}
+
+/** The `q`-quantile of a measurement histogram over `window` per value of an info label. */
+export function measurementQuantileByInfo(
+  q: number,
+  label: string,
+  histogram: string,
+  window: string,
+): string {
+  const buckets = withInfo(`increase(${histogram}_bucket${drill()}[${window}])`, [label], window);
+  return `histogram_quantile(${q}, sum by (${label}, le) (${buckets}))`;
 }
 
 function templateVariable(name: string, label: string, query: string): QueryVariableBuilder {
@@ -151,13 +199,23 @@ export function below(limit: number): ThresholdsConfigBuilder {
   return thresholds([null, 'green'], [limit, 'red']);
 }
 
-/** How an objective series is drawn over measurements: a dashed red line, never a filled area. */
+/** How an objective or SLO series is drawn over what it bounds: a dashed red line, never a filled area. */
 export const OBJECTIVE_LINE: DynamicConfigValue[] = [
   { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
   { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
   { id: 'custom.fillOpacity', value: 0 },
   { id: 'custom.lineWidth', value: 2 },
 ];
+
+/** The error ratio the availability SLO allows (1 − target), per scenario: a threshold line. */
+export function sloErrorRatio(): string {
+  return `max by (scenario) (1 - rollback_drill_slo_availability_ratio${drill()})`;
+}
+
+/** The scenario's latency SLO for one percentile (`p95`), where it has one: a threshold line. */
+export function sloLatency(percentile: string): string {
+  return `max by (scenario) (rollback_drill_slo_latency_threshold_seconds${drill(`percentile="${percentile}"`)})`;
+}
 
 /** A row heading. Panels follow it at the top level, as Grafana stores an expanded row. */
 export function row(id: number, title: string): RowBuilder {

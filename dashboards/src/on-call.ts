@@ -17,7 +17,7 @@ import {
   thresholds,
 } from './common.js';
 import { DAY_SECONDS, NOT_DRILLED_AFTER_DAYS } from './objectives.js';
-import { addSliPanels } from './on-call-slis.js';
+import { addLiveSliPanels, addSliPanels } from './on-call-slis.js';
 import { perDrillPanel, statPanel, valueTexts } from './panels.js';
 
 export const ON_CALL_UID = 'rollback-drill-on-call';
@@ -138,6 +138,8 @@ export function onCallDashboard(): DashboardBuilder {
       .decimals(1)
       .thresholds(thresholds([null, 'blue'])),
   );
+
+  addLiveSliPanels(dashboard);
 
   dashboard.withRow(row(6, 'Phase times, drill by drill'));
   MEASUREMENTS.forEach(([measurement, title, meaning], index) => {

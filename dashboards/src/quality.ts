@@ -2,6 +2,7 @@
  * Detection and rollback quality: how fast each phase is, per service and kind of fault, against
  * the objectives, and which rollbacks and objectives fail. Default range 30 days.
  */
+import { TableCellDisplayMode } from '@grafana/grafana-foundation-sdk/common';
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   MEASUREMENTS,
@@ -13,12 +14,17 @@ import {
   increaseBy,
   instantQuery,
   measurementQuantile,
+  measurementQuantileByInfo,
   rangeQuery,
   rollbackSuccessRatio,
+  rollbackSuccessRatioByInfo,
   row,
+  tableQuery,
+  thresholds,
+  withInfo,
 } from './common.js';
 import { ROLLBACK_SUCCESS_TARGET_RATIO } from './objectives.js';
-import { barGaugePanel, statPanel, timeseriesPanel } from './panels.js';
+import { barGaugePanel, statPanel, tablePanel, timeseriesPanel } from './panels.js';
 
 export const QUALITY_UID = 'rollback-drill-quality';
 
@@ -153,5 +159,82 @@ export function qualityDashboard(): DashboardBuilder {
       .min(0)
       .thresholds(below(1)),
   );
+
+  addTargetAndDetectorPanels(dashboard);
   return dashboard;
+}
+
+/**
+ * Panels 13–16: figures split by how a scenario is drilled. Those labels are on
+ * `rollback_drill_info` only (one series per scenario), joined onto the counters and histograms.
+ */
+function addTargetAndDetectorPanels(dashboard: DashboardBuilder): void {
+  dashboard.withRow(row(13, 'By target type and detector'));
+  dashboard.withPanel(
+    statPanel({
+      id: 14,
+      title: 'Rollback success by target type',
+      description: `Share of rollbacks in the time range that restored service, per kind of target (embedded, command, http, …). Target: ${ROLLBACK_SUCCESS_TARGET_RATIO * 100}%.`,
+      width: 8,
+      height: 7,
+    })
+      .withTarget(instantQuery('A', rollbackSuccessRatioByInfo('target_type', '$__range'), '{{target_type}}'))
+      .unit('percentunit')
+      .decimals(1)
+      .thresholds(atLeast(ROLLBACK_SUCCESS_TARGET_RATIO)),
+  );
+  dashboard.withPanel(
+    barGaugePanel({
+      id: 15,
+      title: 'Time to detect by detector: p50 and p95',
+      description:
+        'Time to detect of the drills in the time range, median and p95 per detector (threshold, burn-rate, sequential, prometheus, …), estimated from histogram buckets: which detector notices faults fastest.',
+      width: 8,
+      height: 7,
+    })
+      .withTarget(
+        instantQuery(
+          'A',
+          measurementQuantileByInfo(0.5, 'detector', 'rollback_drill_time_to_detect_seconds', '$__range'),
+          '{{detector}} p50',
+        ),
+      )
+      .withTarget(
+        instantQuery(
+          'B',
+          measurementQuantileByInfo(0.95, 'detector', 'rollback_drill_time_to_detect_seconds', '$__range'),
+          '{{detector}} p95',
+        ),
+      )
+      .unit('s')
+      .min(0),
+  );
+  const byScenario = ['scenario', 'target_type', 'detector', 'decision'];
+  dashboard.withPanel(
+    tablePanel(
+      {
+        id: 16,
+        title: 'Detector used, per scenario',
+        description:
+          'How each scenario drilled in the time range is set up — target type, detector and decision — and how many drills it ran.',
+        width: 8,
+        height: 7,
+      },
+      'Drills',
+    )
+      .withTarget(
+        tableQuery(
+          'A',
+          `round(sum by (${byScenario.join(', ')}) (${withInfo(
+            `increase(rollback_drill_runs_total${drill()}[$__range])`,
+            ['target_type', 'detector', 'decision'],
+            '$__range',
+          )}))`,
+        ),
+      )
+      .cellOptions({ type: TableCellDisplayMode.Auto })
+      .unit('none')
+      .decimals(0)
+      .thresholds(thresholds([null, 'blue'])),
+  );
 }

@@ -1,13 +1,15 @@
 /**
- * The drill metrics: one prom-client registry, names per Prometheus naming practice
+ * The drill metrics: families in one prom-client registry, names per Prometheus naming practice
  * (`rollback_drill_` prefix, base units as suffixes, counters end in `_total`). docs/metrics.md
- * documents every one of them; keep the two in step.
+ * documents every one of them; keep the two in step. Each family keeps its series per scenario
+ * (partitioned-family.ts) so a scrape re-renders only the scenarios that changed.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { PHASES } from '../../harness/runner/timeline.js';
 import type { TimelineEventType } from '../../harness/runner/timeline.js';
 import { runResultSchema } from '../../harness/store/run-record.js';
-import { DRILL_LABEL_NAMES, type DrillLabelName, type DrillLabels } from './labels.js';
+import { DRILL_LABEL_NAMES, INFO_LABEL_NAMES, type DrillLabelName, type DrillLabels } from './labels.js';
+import { CounterFamily, GaugeFamily, HistogramFamily } from './metric-families.js';
 
 export const METRIC_PREFIX = 'rollback_drill_';
 
@@ -55,31 +57,44 @@ export function eventLabel(type: TimestampedEvent): string {
 type Base = DrillLabelName;
 const base: Base[] = [...DRILL_LABEL_NAMES];
 
+/** Families that exist only while a drill runs (cleared when it ends): never pushed, never kept. */
+export const LIVE_METRIC_NAMES = [
+  `${METRIC_PREFIX}live_requests_per_second`,
+  `${METRIC_PREFIX}live_error_ratio`,
+  `${METRIC_PREFIX}live_latency_seconds`,
+] as const;
+
 export interface DrillMetrics {
   readonly registry: Registry;
-  readonly timeToDetectSeconds: Histogram<Base>;
-  readonly timeToDecideSeconds: Histogram<Base>;
-  readonly timeToRollbackSeconds: Histogram<Base>;
-  readonly timeToRecoverSeconds: Histogram<Base>;
-  readonly runsTotal: Counter<Base | 'result'>;
-  readonly rollbacksTotal: Counter<Base | 'outcome'>;
-  readonly objectiveMissesTotal: Counter<Base | 'objective'>;
-  readonly inProgress: Gauge<Base>;
-  readonly lastRunTimestampSeconds: Gauge<Base>;
-  readonly lastSuccessTimestampSeconds: Gauge<Base>;
-  readonly lastRunDurationSeconds: Gauge<Base>;
-  readonly lastRunResult: Gauge<Base | 'result'>;
-  readonly lastRunMeasurementSeconds: Gauge<Base | 'measurement'>;
-  readonly phaseTimestampSeconds: Gauge<Base | 'phase' | 'edge'>;
-  readonly eventTimestampSeconds: Gauge<Base | 'event'>;
-  readonly windowAvailabilityRatio: Gauge<Base | 'window'>;
-  readonly windowErrorRatio: Gauge<Base | 'window'>;
-  readonly windowLatencySeconds: Gauge<Base | 'window' | 'percentile'>;
-  readonly postRollbackDeltaAvailabilityRatio: Gauge<Base>;
-  readonly postRollbackDeltaErrorRatio: Gauge<Base>;
-  readonly postRollbackDeltaLatencySeconds: Gauge<Base | 'percentile'>;
-  readonly objectiveMet: Gauge<Base | 'objective'>;
-  readonly objectiveTargetSeconds: Gauge<Base | 'objective'>;
+  readonly timeToDetectSeconds: HistogramFamily<Base>;
+  readonly timeToDecideSeconds: HistogramFamily<Base>;
+  readonly timeToRollbackSeconds: HistogramFamily<Base>;
+  readonly timeToRecoverSeconds: HistogramFamily<Base>;
+  readonly runsTotal: CounterFamily<Base | 'result'>;
+  readonly rollbacksTotal: CounterFamily<Base | 'outcome'>;
+  readonly objectiveMissesTotal: CounterFamily<Base | 'objective'>;
+  readonly info: GaugeFamily<Base | (typeof INFO_LABEL_NAMES)[number]>;
+  readonly sloAvailabilityRatio: GaugeFamily<Base>;
+  readonly sloLatencyThresholdSeconds: GaugeFamily<Base | 'percentile'>;
+  readonly liveRequestsPerSecond: GaugeFamily<Base>;
+  readonly liveErrorRatio: GaugeFamily<Base>;
+  readonly liveLatencySeconds: GaugeFamily<Base | 'percentile'>;
+  readonly inProgress: GaugeFamily<Base>;
+  readonly lastRunTimestampSeconds: GaugeFamily<Base>;
+  readonly lastSuccessTimestampSeconds: GaugeFamily<Base>;
+  readonly lastRunDurationSeconds: GaugeFamily<Base>;
+  readonly lastRunResult: GaugeFamily<Base | 'result'>;
+  readonly lastRunMeasurementSeconds: GaugeFamily<Base | 'measurement'>;
+  readonly phaseTimestampSeconds: GaugeFamily<Base | 'phase' | 'edge'>;
+  readonly eventTimestampSeconds: GaugeFamily<Base | 'event'>;
+  readonly windowAvailabilityRatio: GaugeFamily<Base | 'window'>;
+  readonly windowErrorRatio: GaugeFamily<Base | 'window'>;
+  readonly windowLatencySeconds: GaugeFamily<Base | 'window' | 'percentile'>;
+  readonly postRollbackDeltaAvailabilityRatio: GaugeFamily<Base>;
+  readonly postRollbackDeltaErrorRatio: GaugeFamily<Base>;
+  readonly postRollbackDeltaLatencySeconds: GaugeFamily<Base | 'percentile'>;
+  readonly objectiveMet: GaugeFamily<Base | 'objective'>;
+  readonly objectiveTargetSeconds: GaugeFamily<Base | 'objective'>;
   /**
    * Creates a scenario's counters and histograms at 0, so the first drill is counted by
    * `increase()` (which ignores a series' first sample). Idempotent.
@@ -88,28 +103,30 @@ export interface DrillMetrics {
 }
 
 export function createDrillMetrics(registry: Registry = new Registry()): DrillMetrics {
-  const registers = [registry];
-  const histogram = (name: string, help: string): Histogram<Base> =>
-    new Histogram({
+  const histogram = (name: string, help: string): HistogramFamily<Base> =>
+    new HistogramFamily<Base>({
       name: `${METRIC_PREFIX}${name}`,
       help,
       labelNames: base,
-      buckets: [...DURATION_BUCKETS_SECONDS],
-      registers,
+      partitionBy: base,
+      buckets: DURATION_BUCKETS_SECONDS,
+      registry,
     });
-  const counter = <L extends string>(name: string, help: string, extra: L[]): Counter<Base | L> =>
-    new Counter<Base | L>({
+  const counter = <L extends string>(name: string, help: string, extra: L[]): CounterFamily<Base | L> =>
+    new CounterFamily<Base | L>({
       name: `${METRIC_PREFIX}${name}`,
       help,
       labelNames: [...base, ...extra],
-      registers,
+      partitionBy: base,
+      registry,
     });
-  const gauge = <L extends string>(name: string, help: string, extra: L[]): Gauge<Base | L> =>
-    new Gauge<Base | L>({
+  const gauge = <L extends string>(name: string, help: string, extra: L[]): GaugeFamily<Base | L> =>
+    new GaugeFamily<Base | L>({
       name: `${METRIC_PREFIX}${name}`,
       help,
       labelNames: [...base, ...extra],
-      registers,
+      partitionBy: base,
+      registry,
     });
 
   const metrics: Omit<DrillMetrics, 'ensureSeries'> = {
@@ -142,6 +159,36 @@ export function createDrillMetrics(registry: Registry = new Registry()): DrillMe
       'objective_misses_total',
       'Drills that missed an objective (measurement over its target, or never measured).',
       ['objective'],
+    ),
+    info: gauge(
+      'info',
+      'Always 1: how the scenario is drilled (target_type, detector, decision), to join onto the other series by the scenario labels.',
+      [...INFO_LABEL_NAMES],
+    ),
+    sloAvailabilityRatio: gauge(
+      'slo_availability_ratio',
+      "The scenario's availability SLO: the share of requests that must succeed.",
+      [],
+    ),
+    sloLatencyThresholdSeconds: gauge(
+      'slo_latency_threshold_seconds',
+      "The scenario's latency SLOs: the percentile (p95, p99.9, ...) must stay at or below this many seconds.",
+      ['percentile'],
+    ),
+    liveRequestsPerSecond: gauge(
+      'live_requests_per_second',
+      'Requests completed in the last one-second SLI sample of the running drill; absent when no drill runs.',
+      [],
+    ),
+    liveErrorRatio: gauge(
+      'live_error_ratio',
+      'Share of requests that failed in the last one-second SLI sample of the running drill; absent when no drill runs or no request completed.',
+      [],
+    ),
+    liveLatencySeconds: gauge(
+      'live_latency_seconds',
+      'Client-side latency percentile (p50, p95, p99) in the last one-second SLI sample of the running drill; absent when no drill runs or no request completed.',
+      ['percentile'],
     ),
     inProgress: gauge('in_progress', '1 while a drill of this scenario runs, else 0.', []),
     lastRunTimestampSeconds: gauge(

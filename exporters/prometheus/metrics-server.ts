@@ -1,10 +1,12 @@
 /**
- * Serves the drill registry on /metrics while a drill runs (and for the serve daemon). node:http
- * rather than express: one route does not need a framework.
+ * Serves the drill registry on /metrics while a drill runs. node:http rather than express: one
+ * route does not need a framework. The body comes from sendExposition, which reuses the text of
+ * every scenario that did not change since the last scrape.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { sendExposition } from './exposition.js';
 
 export interface MetricsServerOptions {
   /** 0 picks a free port. */
@@ -59,9 +61,7 @@ async function handle(registry: Registry, request: IncomingMessage, response: Se
   }
   if (path === '/metrics') {
     try {
-      const body = await registry.metrics();
-      response.writeHead(200, { 'content-type': registry.contentType });
-      response.end(request.method === 'HEAD' ? undefined : body);
+      await sendExposition(registry, response, { head: request.method === 'HEAD' });
     } catch (error) {
       response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       response.end(`collecting metrics failed: ${error instanceof Error ? error.message : String(error)}\n`);

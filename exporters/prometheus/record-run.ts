@@ -7,15 +7,14 @@ import type { MeasurementName, RunRecord, WindowRecord } from '../../harness/sto
 import {
   OBJECTIVES,
   PERCENTILES,
-  PHASE_EDGES,
-  PHASES,
   RUN_RESULTS,
   TIMESTAMPED_EVENTS,
   eventLabel,
   type DrillMetrics,
   type TimestampedEvent,
 } from './drill-metrics.js';
-import { drillLabelsFromRecord, type DrillLabels } from './labels.js';
+import { drillLabelsFromRecord, infoLabelsFromRecord, type DrillLabels } from './labels.js';
+import { recordScenarioInfo, recordSlos, slosFromRecord } from './scenario-series.js';
 
 type Objective = (typeof OBJECTIVES)[number];
 
@@ -54,6 +53,9 @@ export function recordRunMetrics(metrics: DrillMetrics, record: RunRecord): void
   const labels = drillLabelsFromRecord(record);
   metrics.ensureSeries(labels);
   metrics.inProgress.set(labels, 0);
+  recordScenarioInfo(metrics, labels, infoLabelsFromRecord(record));
+  const slos = slosFromRecord(record);
+  if (slos) recordSlos(metrics, labels, slos);
 
   const { measurements } = record;
   for (const [name, histogram] of histogramsByMeasurement(metrics)) {
@@ -99,10 +101,8 @@ export function recordRunMetrics(metrics: DrillMetrics, record: RunRecord): void
 
 /** Forgets the previous drill's phase and event timestamps when a new drill of the scenario starts. */
 export function clearRunTimestamps(metrics: DrillMetrics, labels: DrillLabels): void {
-  for (const phase of PHASES)
-    for (const edge of PHASE_EDGES) metrics.phaseTimestampSeconds.remove({ ...labels, phase, edge });
-  for (const event of TIMESTAMPED_EVENTS)
-    metrics.eventTimestampSeconds.remove({ ...labels, event: eventLabel(event) });
+  metrics.phaseTimestampSeconds.removePartition(labels);
+  metrics.eventTimestampSeconds.removePartition(labels);
 }
 
 /** Sets the timestamp gauges an event stands for; other events are ignored. */

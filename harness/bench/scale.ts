@@ -2,9 +2,15 @@
  * Scale: rendering /metrics for 100 services × 10 scenarios, and the memory of a long drill at
  * 1000 req/s (measured on a shortened drill and extrapolated to an hour, with the model stated).
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { FakeClock } from '../core/fake-clock.js';
 import { SystemClock } from '../core/clock.js';
-import { createDrillMetrics } from '../../exporters/prometheus/drill-metrics.js';
+import { createDrillMetrics, type DrillMetrics } from '../../exporters/prometheus/drill-metrics.js';
+import { expositionPieces, renderExposition } from '../../exporters/prometheus/exposition.js';
+import { drillLabelsFromRecord } from '../../exporters/prometheus/labels.js';
+import { recordLiveSample } from '../../exporters/prometheus/live-sli.js';
+import { startMetricsServer } from '../../exporters/prometheus/metrics-server.js';
 import { recordRunMetrics } from '../../exporters/prometheus/record-run.js';
 import { runDrill } from '../runner/run-drill.js';
 import type { RunRecord } from '../store/run-record.js';
@@ -14,6 +20,8 @@ import { scriptedSystem } from './scripted-system.js';
 import { startTargetServer } from './target-server.js';
 import { formatMs, median, type BenchSection } from './types.js';
 import { benchScenario } from './bench-scenario.js';
+
+const execFileAsync = promisify(execFile);
 
 /** One real record (a scripted drill on a fake clock), cloned per service and scenario. */
 async function templateRecord(): Promise<RunRecord> {
@@ -33,45 +41,176 @@ async function templateRecord(): Promise<RunRecord> {
   return record;
 }
 
+const SERVICES = 100;
+const SCENARIOS_PER_SERVICE = 10;
+
+function cloneFor(template: RunRecord, index: number): RunRecord {
+  const service = `service-${Math.floor(index / SCENARIOS_PER_SERVICE) % SERVICES}`;
+  const name = `scenario-${index % SCENARIOS_PER_SERVICE}`;
+  return { ...template, scenario: { ...template.scenario, name, service } };
+}
+
+/** 1,000 scenarios, one recorded drill each: what a serve daemon holds after a round of drills. */
+function filledMetrics(template: RunRecord): DrillMetrics {
+  const metrics = createDrillMetrics();
+  for (let i = 0; i < SERVICES * SCENARIOS_PER_SERVICE; i++) recordRunMetrics(metrics, cloneFor(template, i));
+  return metrics;
+}
+
+async function timeRenders(
+  repetitions: number,
+  before: (i: number) => void,
+  render: () => Promise<{ length: number }>,
+): Promise<{ median: number; worst: number; bytes: number }> {
+  const timings: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < repetitions; i++) {
+    before(i);
+    const started = performance.now();
+    bytes = (await render()).length;
+    timings.push(performance.now() - started);
+  }
+  return { median: median(timings), worst: Math.max(...timings), bytes };
+}
+
+/**
+ * Whole HTTP scrapes of the metrics server, each right after a drill finished, by curl in its own
+ * process as Prometheus would scrape (an in-process client would share the event loop and time
+ * itself); curl's own timer, from connecting to the last byte. Fetch when curl is missing.
+ */
+async function timeHttpScrapes(
+  metrics: DrillMetrics,
+  template: RunRecord,
+  repetitions: number,
+): Promise<{ medianMs: number; client: string }> {
+  const server = await startMetricsServer({ port: 0, registry: metrics.registry });
+  try {
+    const timings: number[] = [];
+    let client = 'curl';
+    for (let i = 0; i < repetitions; i++) {
+      recordRunMetrics(metrics, cloneFor(template, i * 7));
+      try {
+        const { stdout } = await execFileAsync('curl', [
+          '-sf',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{time_total}',
+          server.url,
+        ]);
+        timings.push(Number(stdout) * 1000);
+      } catch {
+        client = 'fetch (curl not available)';
+        const started = performance.now();
+        await (await fetch(server.url)).arrayBuffer();
+        timings.push(performance.now() - started);
+      }
+    }
+    return { medianMs: median(timings), client };
+  } finally {
+    await server.close();
+  }
+}
+
 export async function benchmarkMetricsRendering(progress: (line: string) => void): Promise<BenchSection> {
   progress('scale: /metrics for 100 services × 10 scenarios …');
   const template = await templateRecord();
-  const metrics = createDrillMetrics();
-  for (let service = 0; service < 100; service++) {
-    for (let scenario = 0; scenario < 10; scenario++) {
-      recordRunMetrics(metrics, {
-        ...template,
-        scenario: { ...template.scenario, name: `scenario-${scenario}`, service: `service-${service}` },
-      });
-    }
-  }
-  const timings: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < 15; i++) {
+  const metrics = filledMetrics(template);
+  const registry = metrics.registry;
+  const render = async (): Promise<{ length: number }> => {
+    const pieces = await expositionPieces(registry);
+    return { length: pieces.reduce((total, piece) => total + piece.length, 0) };
+  };
+  const liveLabels = drillLabelsFromRecord(cloneFor(template, 0));
+  const liveSample = (i: number): SliSample => ({
+    startMs: i * 1000,
+    durationMs: 1000,
+    requests: 50 + i,
+    errors: i % 3,
+    dropped: 0,
+    errorsByClass: { http_5xx: i % 3 },
+    latencyMs: { p50: 12 + i, p90: 20 + i, p95: 25 + i, p99: 40 + i, max: 80 + i },
+    latencyHistogram: null,
+  });
+
+  // prom-client's own renderer over the same series: what every scrape cost before the cache.
+  const promClient = await timeRenders(
+    5,
+    () => undefined,
+    () => registry.metrics(),
+  );
+  // Every scenario stale, as right after the daemon starts: fresh registries, not timed while filled.
+  const colds: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const fresh = filledMetrics(template);
     const started = performance.now();
-    const text = await metrics.registry.metrics();
-    timings.push(performance.now() - started);
-    bytes = text.length;
+    await expositionPieces(fresh.registry);
+    colds.push(performance.now() - started);
   }
-  const p50 = median(timings);
-  const worst = Math.max(...timings.slice(1)); // the first render warms up the JIT
+  await render();
+  const afterDrill = await timeRenders(
+    15,
+    (i) => recordRunMetrics(metrics, cloneFor(template, i * 37)),
+    render,
+  );
+  const duringDrill = await timeRenders(
+    15,
+    (i) => recordLiveSample(metrics, liveLabels, liveSample(i)),
+    render,
+  );
+  const cached = await timeRenders(15, () => undefined, render);
+  const identical = (await renderExposition(registry)) === (await registry.metrics());
+  const http = await timeHttpScrapes(metrics, template, 5);
+  const mb = (afterDrill.bytes / 1e6).toFixed(1);
+
   return {
     title: 'Scale: /metrics',
-    method:
-      '1,000 label sets (100 services × 10 scenarios, one recorded drill each) in one prom-client registry; `registry.metrics()` rendered 15 times.',
+    method: `1,000 label sets (100 services × 10 scenarios, one recorded drill each: ${mb} MB of text) in one registry, rendered as /metrics renders it (\`expositionPieces\`: each page of 16 scenarios keeps its text until one of its series is written, and the pieces are written to the socket without joining them). Timed: the first scrape after a drill of one scenario finished (its ~150 series rewritten), a scrape while a drill runs (its live SLI gauges rewritten, as each second), a scrape with nothing changed, a render with every scenario stale (as if 1,000 drills finished between two scrapes), and whole HTTP scrapes of the metrics server by curl in its own process. Peer: prom-client's \`registry.metrics()\` over the same series, the renderer every scrape paid for before. 15 repetitions (5 for the peer and HTTP), median.`,
     rows: [
       {
-        name: 'render /metrics, median',
-        figure: `${formatMs(p50)} (${(bytes / 1e6).toFixed(1)} MB of text)`,
+        name: 'first scrape after a drill finished, median',
+        figure: `${formatMs(afterDrill.median)} (worst ${formatMs(afterDrill.worst)})`,
         goal: '< 50 ms',
-        met: p50 < 50,
+        met: afterDrill.median < 50,
       },
-      { name: 'render /metrics, worst after warm-up', figure: formatMs(worst), goal: '—', met: null },
+      {
+        name: 'scrape during a drill (live SLIs changed), median',
+        figure: `${formatMs(duringDrill.median)} (worst ${formatMs(duringDrill.worst)})`,
+        goal: '< 50 ms',
+        met: duringDrill.median < 50,
+      },
+      {
+        name: 'scrape with nothing changed, median',
+        figure: formatMs(cached.median),
+        goal: '< 50 ms',
+        met: cached.median < 50,
+      },
+      {
+        name: 'every scenario stale (first scrape after start)',
+        figure: formatMs(median(colds)),
+        goal: '—',
+        met: null,
+      },
+      {
+        name: "prom-client's registry.metrics(), same series",
+        figure: `${formatMs(promClient.median)} (${(promClient.median / Math.max(afterDrill.median, 0.01)).toFixed(0)}× the first scrape after a drill)`,
+        goal: '—',
+        met: null,
+      },
+      {
+        name: 'whole HTTP scrape after a drill (render + send + read)',
+        figure: `${formatMs(http.medianMs)} (${http.client})`,
+        goal: '—',
+        met: null,
+      },
+      {
+        name: 'scrape text equals registry.metrics()',
+        figure: identical ? 'byte for byte' : 'DIFFERS',
+        goal: 'identical',
+        met: identical,
+      },
     ],
-    analysis:
-      p50 >= 50
-        ? `prom-client renders every series of every histogram (buckets × label sets): the text is ${(bytes / 1e6).toFixed(1)} MB. The time is string building inside prom-client; fewer histogram buckets or dropping per-scenario histograms would cut it proportionally.`
-        : undefined,
+    analysis: `${afterDrill.median < 50 ? '' : `Missed: the time is re-rendering the pages the drill wrote (one per family, 16 scenarios each) and collecting the others; a slower machine or a busier one shows it first in this figure. `}A scrape re-renders only the pages written since the one before, so its cost follows what changed, not how many scenarios exist; the text kept for reuse is one copy of the body (${mb} MB). What a scrape still cannot avoid is moving the bytes: most of the whole-HTTP figure is the ${mb} MB transfer, which Prometheus also has to parse. Most of the size is the histograms (4 × 18 of the ~150 series per scenario). Their buckets were kept (0.25 s → 1 h, with edges at the default objectives of 5, 10, 15 and 30 min): cutting them would shorten the text and the transfer by at most a third, not the render, which the cache already bounds, and would break \`histogram_quantile()\` over existing history.`,
   };
 }
 

@@ -3,6 +3,7 @@
  * the token check runs before any body is parsed, and bodies are small and JSON only.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { sendExposition } from '../../exporters/prometheus/exposition.js';
 import type { ServeAuth } from './auth.js';
 import { refuseForeignBrowsers, requireTokenForMutations } from './auth.js';
 import type { ServeContext } from './api/context.js';
@@ -42,8 +43,8 @@ export function createServeApp(context: ServeContext, options: AppOptions): expr
 
   app.get('/metrics', async (_request: Request, response: Response) => {
     await context.refreshHistoryMetrics();
-    const body = await context.registry.metrics();
-    response.type(context.registry.contentType).send(body);
+    // Reuses the text of every drill scenario unchanged since the last scrape (docs/metrics.md).
+    await sendExposition(context.registry, response);
   });
 
   app.get('/', (_request: Request, response: Response) => {

@@ -4,7 +4,14 @@
  * the targets, objective lines, and a grid without overlaps.
  */
 import { describe, expect, it } from 'vitest';
-import { FILTER_VARIABLES, OBJECTIVE_LINE } from '../../../dashboards/src/common.js';
+import {
+  FILTER_VARIABLES,
+  LIVE_METRICS,
+  OBJECTIVE_LINE,
+  SCENARIO_LABELS,
+} from '../../../dashboards/src/common.js';
+import { LIVE_METRIC_NAMES } from '../../../exporters/prometheus/drill-metrics.js';
+import { DRILL_LABEL_NAMES } from '../../../exporters/prometheus/labels.js';
 import {
   DAY_SECONDS,
   NOT_DRILLED_AFTER_DAYS,
@@ -106,7 +113,7 @@ describe.each(DASHBOARDS.map((d) => [d.uid, d] as const))('%s', (_uid, dashboard
       const where = `${dashboard.uid} panel ${panel.id}`;
       expect(panel.description?.length ?? 0, where).toBeGreaterThan(20);
       expect(panel.datasource?.uid, where).toBe(DATASOURCE_UID);
-      expect(['s', 'percentunit', 'none', 'dateTimeAsIso'], where).toContain(
+      expect(['s', 'percentunit', 'none', 'dateTimeAsIso', 'reqps'], where).toContain(
         panel.fieldConfig?.defaults.unit,
       );
       const refIds = (panel.targets ?? []).map((t) => t.refId);
@@ -155,9 +162,12 @@ describe.each(DASHBOARDS.map((d) => [d.uid, d] as const))('%s', (_uid, dashboard
     }
   });
 
-  it('draws each scenario objective as a dashed line over the time series it bounds', () => {
+  it('draws each scenario objective and SLO as a dashed line over the time series it bounds', () => {
     for (const panel of dataPanels(dashboard).filter((p) => p.type === 'timeseries')) {
-      for (const target of (panel.targets ?? []).filter((t) => t.expr.includes('objective_target_seconds'))) {
+      const bounds = (panel.targets ?? []).filter(
+        (t) => t.expr.includes('objective_target_seconds') || t.expr.includes('rollback_drill_slo_'),
+      );
+      for (const target of bounds) {
         const override = panel.fieldConfig?.overrides.find(
           (o) => o.matcher.id === 'byFrameRefID' && o.matcher.options === target.refId,
         );
@@ -197,4 +207,56 @@ it('covers each measurement on the on-call and quality dashboards', () => {
     for (const measurement of ['time_to_detect', 'time_to_decide', 'time_to_rollback', 'time_to_recover'])
       expect(exprs, `${uid}: ${measurement}`).toContain(measurement);
   }
+});
+
+it('draws the SLO over the error ratio and p95 latency panels of the on-call dashboard', () => {
+  const onCall = DASHBOARDS.find((d) => d.uid === 'rollback-drill-on-call') as Dashboard;
+  const titles = (metric: string) =>
+    dataPanels(onCall)
+      .filter((p) => p.targets?.some((t) => t.expr.includes(metric)))
+      .map((p) => p.title);
+  const errorPanels = [...titles('window_error_ratio'), ...titles('live_error_ratio')];
+  const latencyPanels = [
+    ...titles('window_latency_seconds{percentile="p95"'),
+    ...titles('live_latency_seconds{percentile="p95"'),
+  ];
+  expect(errorPanels.length).toBeGreaterThanOrEqual(2);
+  expect(latencyPanels.length).toBeGreaterThanOrEqual(2);
+  expect(titles('1 - rollback_drill_slo_availability_ratio').sort()).toEqual(errorPanels.sort());
+  expect(titles('rollback_drill_slo_latency_threshold_seconds{percentile="p95"').sort()).toEqual(
+    latencyPanels.sort(),
+  );
+});
+
+it('shows the live SLIs only on the on-call dashboard, saying they need a live scrape', () => {
+  expect([...LIVE_METRICS].sort()).toEqual([...LIVE_METRIC_NAMES].sort());
+  for (const dashboard of DASHBOARDS)
+    for (const panel of dataPanels(dashboard)) {
+      const live = panel.targets?.some((t) => LIVE_METRICS.some((m) => t.expr.includes(m)));
+      if (!live) continue;
+      expect(dashboard.uid, panel.title).toBe('rollback-drill-on-call');
+      expect(panel.type, panel.title).toBe('timeseries');
+      expect(panel.description, panel.title).toMatch(/only while a drill runs/i);
+    }
+});
+
+it('splits rollback success by target type and time to detect by detector through rollback_drill_info', () => {
+  expect([...SCENARIO_LABELS]).toEqual([...DRILL_LABEL_NAMES]);
+  const quality = DASHBOARDS.find((d) => d.uid === 'rollback-drill-quality') as Dashboard;
+  const panel = (title: RegExp) => dataPanels(quality).find((p) => title.test(p.title));
+  const join = `* on (${SCENARIO_LABELS.join(', ')}) group_left`;
+  const byTarget = panel(/rollback success by target type/i);
+  const byDetector = panel(/time to detect by detector/i);
+  const detectorUsed = panel(/detector used/i);
+  expect(byTarget?.targets?.[0]?.expr).toContain(`${join} (target_type) topk by`);
+  expect(byTarget?.targets?.[0]?.expr).toMatch(/^sum by \(target_type\)/);
+  expect(
+    byDetector?.targets?.map(
+      (t) => /^histogram_quantile\(([\d.]+), sum by \(detector, le\)/.exec(t.expr)?.[1],
+    ),
+  ).toEqual(['0.5', '0.95']);
+  expect(byDetector?.targets?.[0]?.expr).toContain(`${join} (detector) topk by`);
+  expect(detectorUsed?.type).toBe('table');
+  expect(detectorUsed?.targets?.[0]?.expr).toContain('sum by (scenario, target_type, detector, decision)');
+  expect(detectorUsed?.targets?.[0]?.expr).toContain(`${join} (target_type, detector, decision)`);
 });

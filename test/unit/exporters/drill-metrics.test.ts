@@ -33,6 +33,12 @@ describe('drill metrics from a run record', () => {
       rollback_drill_runs_total: 'counter',
       rollback_drill_rollbacks_total: 'counter',
       rollback_drill_objective_misses_total: 'counter',
+      rollback_drill_info: 'gauge',
+      rollback_drill_slo_availability_ratio: 'gauge',
+      rollback_drill_slo_latency_threshold_seconds: 'gauge',
+      rollback_drill_live_requests_per_second: 'gauge',
+      rollback_drill_live_error_ratio: 'gauge',
+      rollback_drill_live_latency_seconds: 'gauge',
       rollback_drill_in_progress: 'gauge',
       rollback_drill_last_run_timestamp_seconds: 'gauge',
       rollback_drill_last_success_timestamp_seconds: 'gauge',
@@ -225,6 +231,9 @@ describe('drill metrics from a run record', () => {
       'event',
       'window',
       'percentile',
+      'target_type',
+      'detector',
+      'decision',
     ]);
     for (const sample of exposition.samples) {
       const names = Object.keys(sample.labels);
@@ -243,6 +252,77 @@ describe('drill metrics from a run record', () => {
       ['checkout-bad-release', 'release', 1],
       ['search-latency', 'toxic', 1],
     ]);
+  });
+});
+
+describe('what the scenario is: info and SLOs', () => {
+  it('exports one info series per scenario with the target type, detector and decision kinds', async () => {
+    const { exposition } = await expose(makeRunRecord());
+    expect(findSamples(exposition, 'rollback_drill_info')).toEqual([
+      {
+        name: 'rollback_drill_info',
+        labels: { ...BASE, target_type: 'embedded', detector: 'threshold', decision: 'auto' },
+        value: 1,
+      },
+    ]);
+  });
+
+  it('replaces the info series when the detector changes, instead of keeping both', async () => {
+    const first = makeRunRecord();
+    const second = makeRunRecord({ detector: { kind: 'burn-rate' }, decision: { kind: 'manual' } });
+    const { exposition } = await expose(first, second);
+    const info = findSamples(exposition, 'rollback_drill_info');
+    expect(info.map((s) => [s.labels['detector'], s.labels['decision']])).toEqual([['burn-rate', 'manual']]);
+  });
+
+  it("exports the scenario's SLOs in base units, one latency series per percentile", async () => {
+    const record = makeRunRecord({
+      scenario: {
+        spec: {
+          slos: {
+            availability: 0.999,
+            latency: [
+              { percentile: 95, threshold: 300 },
+              { percentile: 99.9, threshold: 1500 },
+            ],
+          },
+        },
+      },
+    });
+    const { exposition } = await expose(record);
+    expect(sampleValue(exposition, 'rollback_drill_slo_availability_ratio', BASE)).toBe(0.999);
+    const latency = findSamples(exposition, 'rollback_drill_slo_latency_threshold_seconds', BASE);
+    expect(latency.map((s) => [s.labels['percentile'], s.value])).toEqual([
+      ['p95', 0.3],
+      ['p99.9', 1.5],
+    ]);
+  });
+
+  it('drops a latency SLO the next drill no longer has, and keeps SLOs when a record lacks them', async () => {
+    const withP99 = makeRunRecord({
+      scenario: {
+        spec: {
+          slos: { availability: 0.99, latency: [{ percentile: 99, threshold: 800 }] },
+        },
+      },
+    });
+    const base = makeRunRecord();
+    const withoutSpec = { ...base, scenario: { ...base.scenario, spec: {} } };
+    let { exposition } = await expose(withP99, makeRunRecord());
+    expect(
+      findSamples(exposition, 'rollback_drill_slo_latency_threshold_seconds').map(
+        (s) => s.labels['percentile'],
+      ),
+    ).toEqual(['p95']);
+    expect(sampleValue(exposition, 'rollback_drill_slo_availability_ratio', BASE)).toBe(0.995);
+    ({ exposition } = await expose(makeRunRecord(), withoutSpec));
+    expect(sampleValue(exposition, 'rollback_drill_slo_availability_ratio', BASE)).toBe(0.995);
+  });
+
+  it('never sets the live SLI gauges from a record: they exist only while a drill runs', async () => {
+    const { exposition } = await expose(makeRunRecord());
+    for (const name of ['requests_per_second', 'error_ratio', 'latency_seconds'])
+      expect(findSamples(exposition, `rollback_drill_live_${name}`), name).toEqual([]);
   });
 });
 
