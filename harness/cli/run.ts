@@ -132,7 +132,7 @@ export async function runCommand(
   if (metricsUrl) io.stderr(`${style.dim('  …')} serving metrics at ${metricsUrl}\n`);
   let record: RunRecord;
   let saved: SavedRun;
-  let extraReports: readonly string[] = [];
+  let extraReports: readonly string[];
   const runFolder = await ensureRunFolder(options.out, runId);
   try {
     record = await runDrill({
