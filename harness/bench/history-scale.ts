@@ -6,35 +6,15 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeClock } from '../core/fake-clock.js';
 import { computeDoraReport } from '../dora/compute.js';
 import type { DeploymentEvent, IncidentEvent } from '../dora/events.js';
-import { runDrill } from '../runner/run-drill.js';
 import { loadHistoryReport } from '../store/history.js';
 import { scanRunsDir } from '../store/history-index.js';
 import type { RunRecord } from '../store/run-record.js';
-import { benchScenario } from './bench-scenario.js';
-import { scriptedSystem } from './scripted-system.js';
+import { templateRecord } from './scripted-system.js';
 import { formatMs, type BenchSection } from './types.js';
 
 const DAY_MS = 86_400_000;
-
-async function templateRecord(): Promise<RunRecord> {
-  const clock = new FakeClock();
-  const system = scriptedSystem(clock, { detectAfterMs: 1500, decideAfterMs: 500, rollbackTakesMs: 1000 });
-  let record: RunRecord | undefined;
-  const running = runDrill({
-    scenario: benchScenario(),
-    scenarioFile: null,
-    adapters: system.adapters,
-    clock,
-    runId: 'template',
-    harnessVersion: 'bench',
-  }).then((r) => (record = r));
-  while (!record) await clock.advance(1000);
-  await running;
-  return record;
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();

@@ -4,7 +4,6 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { FakeClock } from '../core/fake-clock.js';
 import { SystemClock } from '../core/clock.js';
 import { createDrillMetrics, type DrillMetrics } from '../../exporters/prometheus/drill-metrics.js';
 import { expositionPieces, renderExposition } from '../../exporters/prometheus/exposition.js';
@@ -12,34 +11,14 @@ import { drillLabelsFromRecord } from '../../exporters/prometheus/labels.js';
 import { recordLiveSample } from '../../exporters/prometheus/live-sli.js';
 import { startMetricsServer } from '../../exporters/prometheus/metrics-server.js';
 import { recordRunMetrics } from '../../exporters/prometheus/record-run.js';
-import { runDrill } from '../runner/run-drill.js';
 import type { RunRecord } from '../store/run-record.js';
 import { createBuiltinTraffic } from '../traffic/builtin.js';
 import type { SliSample } from '../traffic/sli.js';
-import { scriptedSystem } from './scripted-system.js';
+import { templateRecord } from './scripted-system.js';
 import { startTargetServer } from './target-server.js';
 import { formatMs, median, type BenchSection } from './types.js';
-import { benchScenario } from './bench-scenario.js';
 
 const execFileAsync = promisify(execFile);
-
-/** One real record (a scripted drill on a fake clock), cloned per service and scenario. */
-async function templateRecord(): Promise<RunRecord> {
-  const clock = new FakeClock();
-  const system = scriptedSystem(clock, { detectAfterMs: 1500, decideAfterMs: 500, rollbackTakesMs: 1000 });
-  let record: RunRecord | undefined;
-  const running = runDrill({
-    scenario: benchScenario(),
-    scenarioFile: null,
-    adapters: system.adapters,
-    clock,
-    runId: 'template',
-    harnessVersion: 'bench',
-  }).then((r) => (record = r));
-  while (!record) await clock.advance(1000);
-  await running;
-  return record;
-}
 
 const SERVICES = 100;
 const SCENARIOS_PER_SERVICE = 10;

@@ -12,6 +12,10 @@ import type { DrillAdapters } from '../runner/run-drill.js';
 import type { Target } from '../targets/port.js';
 import type { TrafficGenerator } from '../traffic/port.js';
 import type { TrafficListener } from '../traffic/sli.js';
+import { FakeClock } from '../core/fake-clock.js';
+import { runDrill } from '../runner/run-drill.js';
+import type { RunRecord } from '../store/run-record.js';
+import { benchScenario } from './bench-scenario.js';
 
 export interface Script {
   readonly detectAfterMs: number;
@@ -132,4 +136,22 @@ export function scriptedSystem(clock: Clock, script: Script): { adapters: DrillA
     },
     truth,
   };
+}
+
+/** One real record: a scripted drill run on a fake clock in about a second, to clone for scale benchmarks. */
+export async function templateRecord(): Promise<RunRecord> {
+  const clock = new FakeClock();
+  const system = scriptedSystem(clock, { detectAfterMs: 1500, decideAfterMs: 500, rollbackTakesMs: 1000 });
+  let record: RunRecord | undefined;
+  const running = runDrill({
+    scenario: benchScenario(),
+    scenarioFile: null,
+    adapters: system.adapters,
+    clock,
+    runId: 'template',
+    harnessVersion: 'bench',
+  }).then((r) => (record = r));
+  while (!record) await clock.advance(1000);
+  await running;
+  return record;
 }
