@@ -42,7 +42,8 @@ traffic:
 slos: { availability: 99.5%, latency: [{ percentile: 95, threshold: 200ms }] }
 fault: { type: release, version: 1.5.0-errors }
 detection: { type: threshold, window: 5s, minRequests: 20 }
-decision: { type: auto, delay: 0s }
+# A 3 s decision keeps the bad release serving for whole 1 s samples, so its error ratio is measured.
+decision: { type: auto, delay: 3s }
 `;
 }
 

@@ -79,6 +79,8 @@ async function scenarioForThisMachine(): Promise<Scenario> {
   const at = (path: string): string => `http://127.0.0.1:${port}${path}`;
   return shortenPhases({
     ...scenario,
+    // A 3 s decision keeps 1.5.0 serving long enough to count its failures in whole 1 s samples.
+    decision: { type: 'auto', delay: 3000 },
     target: {
       ...scenario.target,
       workingDirectory: root,
