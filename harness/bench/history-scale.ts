@@ -83,7 +83,7 @@ export async function benchmarkHistoryScale(
         },
         { name: 'history, warm (index)', figure: formatMs(warm.ms), goal: '< 2 s', met: warm.ms < 2000 },
         {
-          name: 'DORA (read records + compute)',
+          name: 'DORA (history index + compute)',
           figure: formatMs(dora.ms),
           goal: '< 2 s',
           met: dora.ms < 2000,
@@ -91,7 +91,7 @@ export async function benchmarkHistoryScale(
       ],
       analysis:
         cold.ms >= 2000 || dora.ms >= 2000
-          ? 'The cold figures are dominated by reading and parsing each run.json (each carries its per-second SLI series with encoded histograms); the history index avoids that on every later query, and DORA could use the same index instead of whole records.'
+          ? `Where the time goes: a cold scan reads and parses every run.json (~${Math.round(JSON.stringify(template).length / 1000)} KB each, mostly the per-second SLI series with encoded histograms: ${Math.round((count * JSON.stringify(template).length) / 1e6)} MB of JSON here) to build the history index. It happens once: the index file then answers history (warm) and DORA (which reads drills from the index) in well under the goal. A cold scan of 10,000 runs only happens when the index is missing or was deleted.`
           : undefined,
     };
   } finally {

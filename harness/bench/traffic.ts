@@ -17,6 +17,8 @@ export interface TrafficBenchOptions {
 interface Trial {
   readonly rate: number;
   readonly completedPerSecond: number;
+  /** CPU time of this process (generator + undici) per completed request, µs. */
+  readonly cpuMicrosPerRequest: number;
   readonly stats: BuiltinTrafficStats;
   readonly sustained: boolean;
 }
@@ -40,14 +42,17 @@ async function runGenerator(url: URL, rate: number, durationMs: number): Promise
     { clock, signal: controller.signal, log: () => undefined },
   );
   const started = clock.now();
+  const cpuBefore = process.cpuUsage();
   await clock.sleep(durationMs);
+  const cpu = process.cpuUsage(cpuBefore);
   const elapsedMs = clock.now() - started;
   const stats = traffic.stats();
   await traffic.stop();
   const completedPerSecond = (completed / elapsedMs) * 1000;
   // Sustained: nearly every scheduled request went out on time and came back, none dropped.
   const sustained = stats.dropped <= stats.scheduled * 0.005 && completedPerSecond >= rate * 0.97;
-  return { rate, completedPerSecond, stats, sustained };
+  const cpuMicrosPerRequest = (cpu.user + cpu.system) / Math.max(1, completed);
+  return { rate, completedPerSecond, cpuMicrosPerRequest, stats, sustained };
 }
 
 export async function benchmarkTraffic(
@@ -111,7 +116,7 @@ export async function benchmarkTraffic(
       ],
       analysis:
         ratio < 0.8
-          ? `The open-model generator does more per request than a closed loop: it schedules each request by the clock, keeps a per-second HdrHistogram of latency from the *scheduled* time and of send lag, classifies every outcome and fans it out to listeners (detectors, exporters), all on one event loop that also runs undici. autocannon only counts responses on reused connections. Measured CPU cost of the generator is ~0.15 ms per request (≈ 6,500 req/s per core), which bounds it below autocannon on the same core. Drills run at tens to a few thousand requests per second, well under the sustained rate; for more, run several generators or use the k6 traffic type.`
+          ? `Where the time goes: the open-model generator does more per request than a closed loop. It schedules every request by the clock (a timer-driven dispatcher instead of "send the next one when a response arrives"), records latency from the *scheduled* time and the send lag into HdrHistograms, classifies every outcome and hands it to listeners (detectors, exporters), and goes through undici's full request API with a per-request timeout; autocannon writes pre-built requests on its sockets and counts responses. The CPU per request measured above is what bounds the sustained rate on one core. Drills run at tens to a few thousand requests per second, far under the sustained rate (${sustainedRate} req/s here); beyond one core, use the k6 traffic type.`
           : undefined,
     };
   } finally {
