@@ -102,6 +102,14 @@ export async function benchmarkTraffic(
           met: null,
         },
         {
+          name: 'generator CPU per request at its highest sustained rate',
+          figure: passed
+            ? `${passed.cpuMicrosPerRequest.toFixed(0)} µs (≈ ${Math.round(1e6 / passed.cpuMicrosPerRequest)} req/s per core)`
+            : '—',
+          goal: '—',
+          met: null,
+        },
+        {
           name: 'generator / autocannon',
           figure: `${ratio.toFixed(2)}×`,
           goal: '≥ 0.80×',

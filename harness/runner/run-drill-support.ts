@@ -1,5 +1,6 @@
 /** The runner's small helpers: phase attempts, the stable-version check, observers, the journal's start. */
-import type { AdapterContext } from '../core/adapter-context.js';
+import type { AdapterContext, ObservationResolution } from '../core/adapter-context.js';
+import type { DecisionMaker } from '../decisions/port.js';
 import type { Clock } from '../core/clock.js';
 import { PhaseTimeoutError } from '../core/errors.js';
 import type { RunRecord } from '../store/run-record.js';
@@ -13,6 +14,16 @@ import type { DrillOptions } from './run-drill.js';
 import type { PhaseName, Timeline } from './timeline.js';
 
 const OBSERVER_FINISH_TIMEOUT_MS = 20_000;
+
+export const IN_PROCESS: ObservationResolution = { method: 'in-process event', resolutionSeconds: 0.001 };
+
+/** How the decision was observed: what the decision maker says (a polled mark: its interval), else in-process. */
+export function decisionObservation(maker: DecisionMaker): ObservationResolution {
+  const stated = maker.describe()['observation'] as Partial<ObservationResolution> | undefined;
+  return typeof stated?.method === 'string' && typeof stated.resolutionSeconds === 'number'
+    ? { method: stated.method, resolutionSeconds: stated.resolutionSeconds }
+    : IN_PROCESS;
+}
 
 /** Who runs what, for the intent record's first write. */
 export function journalStart(options: DrillOptions): JournalStart {

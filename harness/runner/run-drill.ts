@@ -36,6 +36,7 @@ import {
   journalStart,
   notifyFinished,
   safely,
+  decisionObservation,
 } from './run-drill-support.js';
 import { faultUndo, prepareUndo, serveStableUndo, trafficUndo } from './intents-recipes.js';
 import {
@@ -82,7 +83,6 @@ export interface DrillOptions {
 
 /** How long injecting a fault may take (a deploy that hangs is a failed drill, not a stuck one). */
 export const FAULT_INJECT_TIMEOUT_MS = 120_000;
-const IN_PROCESS: ObservationResolution = { method: 'in-process event', resolutionSeconds: 0.001 };
 
 export async function runDrill(options: DrillOptions): Promise<RunRecord> {
   const { scenario, clock, adapters } = options;
@@ -395,7 +395,7 @@ export async function runDrill(options: DrillOptions): Promise<RunRecord> {
       observations: {
         fault: faultObservation,
         detection: detector.describe().observation,
-        decision: IN_PROCESS,
+        decision: decisionObservation(decisionMaker),
         rollback: rollbackObservation,
       },
       detection,

@@ -228,6 +228,32 @@ describe('runDrill on a scripted system (fake clock)', () => {
     expect(world.rollbackCalls).toBe(1); // the harness itself never rolled back
   });
 
+  it('states a polled decision with its polling resolution, not as an in-process event', async () => {
+    const clock = new FakeClock();
+    const world = createWorld(clock, { errorRatioByVersion: BAD });
+    const polled = {
+      kind: 'manual',
+      describe: () => ({ observation: { method: 'a mark read every 200ms', resolutionSeconds: 0.2 } }),
+      decide: async () => ({ atMs: clock.now(), decidedBy: 'alice' }),
+    };
+    let record: RunRecord | undefined;
+    const running = runDrill({
+      scenario: scenarioFixture(),
+      scenarioFile: null,
+      adapters: { ...world.adapters, decision: polled },
+      clock,
+      runId: 'r',
+      harnessVersion: 't',
+    }).then((r) => (record = r));
+    while (!record) await clock.advance(100);
+    await running;
+    expect(record.measurements.observations.timeToDecideSeconds).toEqual({
+      method: 'detection received in-process; decision: a mark read every 200ms',
+      resolutionSeconds: 0.201,
+    });
+    expect(record.measurements.observations.timeToRollbackSeconds.resolutionSeconds).toBe(0.3);
+  });
+
   it('aborts when the drill runs past its maximum duration', async () => {
     const { record } = await drive(
       { errorRatioByVersion: BAD, detector: 'never' },
