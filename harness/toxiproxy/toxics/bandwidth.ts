@@ -1,11 +1,6 @@
-import type { Chunk, ChunkSink, EndKind } from '../chunk.js';
-import {
-  attribute,
-  type HeldData,
-  type PipeContext,
-  type ToxicDefinition,
-  type ToxicPipe,
-} from '../toxic.js';
+import type { ChunkSink } from '../chunk.js';
+import { QueuedPipe } from '../queued-pipe.js';
+import { attribute, type PipeContext, type ToxicDefinition } from '../toxic.js';
 
 /** Large chunks go out in pieces of 100 ms worth of bytes, so a slow rate still trickles steadily. */
 const SLICE_MS = 100;
@@ -16,10 +11,7 @@ const SLICE_MS = 100;
  * time a timer actually took is subtracted from the budget, so late timers do not slow the average rate.
  * A rate of zero or less means unlimited.
  */
-class BandwidthPipe implements ToxicPipe {
-  private readonly queue: Chunk[] = [];
-  private pendingEnd: EndKind | undefined;
-  private cancelTimer: (() => void) | undefined;
+class BandwidthPipe extends QueuedPipe {
   /** Sleep still owed before the head chunk (or the rest of it) may go out; negative when timers ran late. */
   private sleepBudgetMs = 0;
   /** Whether the head chunk's transmission time has been added to the budget yet. */
@@ -29,30 +21,11 @@ class BandwidthPipe implements ToxicPipe {
     private readonly bytesPerMs: number,
     private readonly output: ChunkSink,
     private readonly context: PipeContext,
-  ) {}
-
-  write(chunk: Chunk): void {
-    this.queue.push(chunk);
-    if (!this.cancelTimer) this.pump();
+  ) {
+    super();
   }
 
-  end(kind: EndKind): void {
-    this.pendingEnd = kind;
-    if (!this.cancelTimer) this.pump();
-  }
-
-  interrupt(): HeldData {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
-    const held: HeldData = {
-      chunks: this.queue.splice(0),
-      ...(this.pendingEnd ? { end: this.pendingEnd } : {}),
-    };
-    this.pendingEnd = undefined;
-    return held;
-  }
-
-  private pump(): void {
+  protected pump(): void {
     for (;;) {
       const head = this.queue[0];
       if (!head) break;

@@ -1,11 +1,6 @@
-import type { Chunk, ChunkSink, EndKind } from '../chunk.js';
-import {
-  attribute,
-  type HeldData,
-  type PipeContext,
-  type ToxicDefinition,
-  type ToxicPipe,
-} from '../toxic.js';
+import type { ChunkSink } from '../chunk.js';
+import { QueuedPipe } from '../queued-pipe.js';
+import { attribute, type PipeContext, type ToxicDefinition } from '../toxic.js';
 
 /** A chunk this close to its due time goes out now rather than waiting on a sub-millisecond timer. */
 const EARLY_TOLERANCE_MS = 0.05;
@@ -15,41 +10,18 @@ const EARLY_TOLERANCE_MS = 0.05;
  * waited behind a slower one is not delayed again. The delivered chunk is stamped with its due time, so
  * a second latency toxic further down the chain adds its own delay on top.
  */
-class LatencyPipe implements ToxicPipe {
-  private readonly queue: Chunk[] = [];
-  private pendingEnd: EndKind | undefined;
-  private cancelTimer: (() => void) | undefined;
-
+class LatencyPipe extends QueuedPipe {
   constructor(
     private readonly latencyMs: number,
     private readonly jitterMs: number,
     private readonly output: ChunkSink,
     private readonly context: PipeContext,
-  ) {}
-
-  write(chunk: Chunk): void {
-    this.queue.push(chunk);
-    if (!this.cancelTimer) this.deliverDue();
-  }
-
-  end(kind: EndKind): void {
-    this.pendingEnd = kind;
-    if (!this.cancelTimer) this.deliverDue();
-  }
-
-  interrupt(): HeldData {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
-    const held: HeldData = {
-      chunks: this.queue.splice(0),
-      ...(this.pendingEnd ? { end: this.pendingEnd } : {}),
-    };
-    this.pendingEnd = undefined;
-    return held;
+  ) {
+    super();
   }
 
   /** Delivers every chunk whose time has come, then waits for the next one. */
-  private deliverDue(): void {
+  protected pump(): void {
     for (;;) {
       const head = this.queue[0];
       if (!head) break;
@@ -58,7 +30,7 @@ class LatencyPipe implements ToxicPipe {
         this.waitUntil(dueMs, () => {
           this.queue.shift();
           this.output.write({ data: head.data, timestampMs: dueMs });
-          this.deliverDue();
+          this.pump();
         });
         return;
       }

@@ -1,11 +1,6 @@
-import type { Chunk, ChunkSink, EndKind } from '../chunk.js';
-import {
-  attribute,
-  type HeldData,
-  type PipeContext,
-  type ToxicDefinition,
-  type ToxicPipe,
-} from '../toxic.js';
+import type { Chunk, ChunkSink } from '../chunk.js';
+import { QueuedPipe } from '../queued-pipe.js';
+import { attribute, type PipeContext, type ToxicDefinition } from '../toxic.js';
 
 /**
  * Offsets that cut `size` bytes into pieces of about `averageSize` (± `sizeVariation`) bytes, by
@@ -37,46 +32,28 @@ export function slicePoints(
 }
 
 /** Writes each chunk as several smaller writes, pausing `delay` µs after each. */
-class SlicerPipe implements ToxicPipe {
-  private readonly queue: Chunk[] = [];
-  private pendingEnd: EndKind | undefined;
-  private cancelTimer: (() => void) | undefined;
-
+class SlicerPipe extends QueuedPipe {
   constructor(
     private readonly averageSize: number,
     private readonly sizeVariation: number,
     private readonly delayMs: number,
     private readonly output: ChunkSink,
     private readonly context: PipeContext,
-  ) {}
+  ) {
+    super();
+  }
 
-  write(chunk: Chunk): void {
+  override write(chunk: Chunk): void {
     const ends = slicePoints(chunk.data.length, this.averageSize, this.sizeVariation, this.context.random);
     let start = 0;
     for (const end of ends) {
       this.queue.push({ data: chunk.data.subarray(start, end), timestampMs: chunk.timestampMs });
       start = end;
     }
-    if (!this.cancelTimer) this.pump();
+    this.resume();
   }
 
-  end(kind: EndKind): void {
-    this.pendingEnd = kind;
-    if (!this.cancelTimer) this.pump();
-  }
-
-  interrupt(): HeldData {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
-    const held: HeldData = {
-      chunks: this.queue.splice(0),
-      ...(this.pendingEnd ? { end: this.pendingEnd } : {}),
-    };
-    this.pendingEnd = undefined;
-    return held;
-  }
-
-  private pump(): void {
+  protected pump(): void {
     for (;;) {
       const piece = this.queue.shift();
       if (!piece) break;
