@@ -14,8 +14,14 @@ export interface ProofScenario {
   readonly service: string;
   /** The demo release that carries the fault. */
   readonly badVersion: '1.5.0-errors' | '1.5.0-crash';
-  /** Objectives to override, e.g. `{ timeToDetect: '1ms' }` to make the drill fail on purpose. */
+  /** Objectives to override, e.g. `{ timeToRecover: '2500ms' }` to make the drill fail on purpose. */
   readonly objectives?: Readonly<Record<string, string>>;
+  /**
+   * How long the automatic decision waits (default 0s). A drill meant to miss an objective needs a
+   * lower bound on a measured time: recovery comes strictly after the decision, so a 3 s delay makes
+   * time to recover > 3 s whatever the machine's speed, where a measured 0–2 s is not.
+   */
+  readonly decisionDelay?: string;
 }
 
 export const PROOF_ENVIRONMENT = 'proof';
@@ -50,7 +56,7 @@ export function scenarioYaml(scenario: ProofScenario): string {
     slos: { availability: '99.5%', latency: [{ percentile: 95, threshold: '1500ms' }] },
     fault: { type: 'release', version: scenario.badVersion },
     detection: { type: 'threshold', window: '5s', minRequests: 20 },
-    decision: { type: 'auto', delay: '0s' },
+    decision: { type: 'auto', delay: scenario.decisionDelay ?? '0s' },
     phases: {
       baseline: { duration: '3s' },
       detection: { timeout: '1m' },
