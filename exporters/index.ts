@@ -49,8 +49,11 @@ export interface Exporters {
   metricsUrl(): string | undefined;
   /** Starts the /metrics server; throws UserError when the port cannot be used. */
   start(): Promise<void>;
-  /** Lingers, closes the server, flushes OpenTelemetry. Idempotent, never throws. */
-  shutdown(): Promise<void>;
+  /**
+   * Lingers (cut short when `stopLingering` aborts), closes the server, flushes OpenTelemetry.
+   * Idempotent, never throws.
+   */
+  shutdown(stopLingering?: AbortSignal): Promise<void>;
   /** One line per exporter, e.g. "metrics: pushed to http://… (2 attempts)". */
   summary(): string[];
 }
@@ -102,10 +105,10 @@ export function createExporters(options: ExportersOptions = {}): Exporters {
         throw new UserError(`cannot serve /metrics on ${host}:${options.metricsPort}: ${why}`);
       }
     },
-    shutdown() {
+    shutdown(stopLingering) {
       stopping ??= (async () => {
         const linger = options.metricsLingerMs ?? 0;
-        if (server && linger > 0) await clock.sleep(linger).catch(() => undefined);
+        if (server && linger > 0) await clock.sleep(linger, stopLingering).catch(() => undefined);
         await Promise.allSettled([server?.close(), otel?.shutdown()]);
       })();
       return stopping;

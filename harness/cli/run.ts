@@ -12,6 +12,7 @@ import { DrillAbort } from '../runner/drill-abort.js';
 import { runDrill } from '../runner/run-drill.js';
 import type { DrillObserver } from '../runner/observer.js';
 import { loadScenarioFile } from '../scenario/load.js';
+import { parseDurationMs } from '../scenario/units.js';
 import type { RunRecord } from '../store/run-record.js';
 import { DEFAULT_RUNS_DIR, ensureRunFolder, newRunId, saveRun, type SavedRun } from '../store/run-store.js';
 import { harnessVersion } from '../version.js';
@@ -29,6 +30,8 @@ export interface RunCommandOptions {
   readonly color: boolean;
   readonly metricsPort?: number;
   readonly metricsHost?: string;
+  /** --metrics-linger, in ms: how long /metrics stays up after the drill. */
+  readonly metricsLinger?: number;
   readonly pushgateway?: string;
   readonly otlpEndpoint?: string;
   readonly otlpProtocol?: 'http/json' | 'http/protobuf';
@@ -36,8 +39,8 @@ export interface RunCommandOptions {
   readonly otel?: boolean;
 }
 
-/** Seconds /metrics stays up after the drill so Prometheus scrapes the final values. */
-const METRICS_LINGER_MS = 5_000;
+/** How long /metrics stays up after the drill by default, so a 1–2 s scrape job gets the final values. */
+export const DEFAULT_METRICS_LINGER_MS = 5_000;
 
 export const RESULT_EXIT_CODE: Record<RunRecord['result'], ExitCodeValue> = {
   passed: ExitCode.passed,
@@ -63,6 +66,12 @@ export function registerRunCommand(program: Command, io: CliIo): void {
     )
     .option('--metrics-host <host>', 'address for /metrics', '127.0.0.1')
     .option(
+      '--metrics-linger <duration>',
+      'keep /metrics up this long after the drill, for a last scrape (at least 2 scrape intervals; Ctrl-C ends it)',
+      parseLinger,
+      DEFAULT_METRICS_LINGER_MS,
+    )
+    .option(
       '--pushgateway <url>',
       "push the run's metrics to this Pushgateway when it ends (overrides exports.pushgateway)",
     )
@@ -87,6 +96,7 @@ Examples:
   $ rollback-drill run scenarios/demo-bad-release.yaml
   $ rollback-drill run scenarios/demo-latency-release.yaml --out /var/lib/drills --json
   $ rollback-drill run drill.yaml --metrics-port 9464 --pushgateway http://127.0.0.1:9091
+  $ rollback-drill run drill.yaml --metrics-port 9464 --metrics-linger 45s   # a 15 s scrape interval
   $ OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 rollback-drill run drill.yaml`,
     )
     .action(async (file: string, options: RunCommandOptions) => {
@@ -114,10 +124,16 @@ export async function runCommand(
   const observers: DrillObserver[] = [progress, ...exporters.observers];
 
   const interruption = new AbortController();
+  // Ctrl-C after the drill (while /metrics lingers) only ends the linger: the records are saved.
+  const stopLingering = new AbortController();
+  let drillOver = false;
   let signalsSeen = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     signalsSeen += 1;
-    if (signalsSeen === 1) {
+    stopLingering.abort();
+    if (drillOver) {
+      io.stderr(`\n${signal} received: closing /metrics and exiting\n`);
+    } else if (signalsSeen === 1) {
       io.stderr(`\n${signal} received: aborting the drill and cleaning up (send it again to exit at once)\n`);
       interruption.abort(new DrillAbort(`interrupted by ${signal}`));
     } else {
@@ -154,8 +170,14 @@ export async function runCommand(
     saved = await saveRun(options.out, record, renderMarkdownReport(record));
     extraReports = extra.written;
   } finally {
+    drillOver = true;
     progress.finish();
-    await exporters.shutdown();
+    const lingerMs = options.metricsLinger ?? DEFAULT_METRICS_LINGER_MS;
+    if (metricsUrl && lingerMs > 0 && !stopLingering.signal.aborted)
+      io.stderr(
+        `${style.dim('  …')} keeping ${metricsUrl} up for ${seconds(lingerMs / 1000)} for a last scrape (Ctrl-C ends it)\n`,
+      );
+    await exporters.shutdown(stopLingering.signal);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -223,6 +245,14 @@ function parsePort(text: string): number {
   return port;
 }
 
+/** --metrics-linger: a duration such as 5s, 45s or 2m; 0s closes /metrics as soon as the drill ends. */
+export function parseLinger(text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms > 3_600_000)
+    throw new InvalidArgumentError('expected a duration from 0s to 1h, such as 5s, 45s or 2m');
+  return ms;
+}
+
 /** Flags win over the scenario's `exports:` block; OpenTelemetry also follows the OTEL_* variables. */
 export function exporterOptions(scenario: Scenario, options: RunCommandOptions): ExportersOptions {
   const pushgatewayUrl = options.pushgateway ?? scenario.exports?.pushgateway?.url;
@@ -234,7 +264,7 @@ export function exporterOptions(scenario: Scenario, options: RunCommandOptions):
       ? {
           metricsPort: options.metricsPort,
           metricsHost: options.metricsHost ?? '127.0.0.1',
-          metricsLingerMs: METRICS_LINGER_MS,
+          metricsLingerMs: options.metricsLinger ?? DEFAULT_METRICS_LINGER_MS,
         }
       : {}),
     ...(pushgatewayUrl

@@ -121,4 +121,21 @@ describe('createExporters', () => {
     // shutdown() is idempotent.
     await live.shutdown();
   });
+
+  it('ends the linger at once when it is told to stop (Ctrl-C after the drill)', async () => {
+    const clock = new FakeClock();
+    const live = exporters({ metricsPort: 0, metricsLingerMs: 60_000, clock });
+    await live.start();
+    const url = live.metricsUrl() ?? '';
+    const stop = new AbortController();
+    const startedAt = clock.now();
+    let closed = false;
+    const stopping = live.shutdown(stop.signal).then(() => (closed = true));
+    await clock.advance(1_000);
+    expect(closed).toBe(false);
+    stop.abort();
+    await stopping;
+    expect(clock.now() - startedAt).toBe(1_000); // not a fake minute later
+    await expect(getText(url, 1_000)).rejects.toThrow();
+  });
 });
