@@ -15,6 +15,7 @@ import type { ScenarioIssue } from '../core/errors.js';
 import { SCENARIO_API_VERSION } from './model.js';
 import { formatFieldPath } from './field-path.js';
 import { SourceLocator } from './source-locator.js';
+import { largestAlias } from './alias-expansion.js';
 
 export interface YamlSource {
   readonly doc: Document.Parsed;
@@ -77,10 +78,26 @@ export function parseYamlSource(text: string, file: string): YamlSourceResult {
   } catch (error) {
     // toJS refuses excessive aliasing with a ReferenceError; anything else is a bug, not user input.
     if (!(error instanceof ReferenceError)) throw error;
+    const largest = largestAlias(first);
+    const offset = largest?.alias.range?.[0];
+    const where =
+      largest && offset !== undefined
+        ? {
+            ...locator.positionOfOffset(offset),
+            path: formatFieldPath(locator.pathAtOffset(offset)),
+          }
+        : { path: '' };
+    const culprit = largest
+      ? ` (the alias *${largest.alias.source} here stands for ${largest.expandedNodes} values)`
+      : '';
     return {
       ok: false,
       issues: [
-        { file, path: '', message: `the YAML aliases expand to too much data: ${lowerFirst(error.message)}` },
+        {
+          file,
+          ...where,
+          message: `the YAML aliases expand to too much data${culprit}: ${lowerFirst(error.message)}; a scenario needs few aliases, so write the values out or reuse fewer levels`,
+        },
       ],
     };
   }

@@ -150,7 +150,11 @@ describe('problem messages in plain words', () => {
     ].join('\n');
     const issues = await issuesIn(text);
     expect(issues).toHaveLength(1);
-    expect(issues[0]?.message).toContain('the YAML aliases expand to too much data');
+    // The first *c: each stands for 9 × (1 + 9 × (1 + 9)) + 1 = 820 values.
+    expect(issues[0]).toMatchObject({ line: 4, column: 5, path: 'd[0]' });
+    expect(issues[0]?.message).toContain(
+      'the YAML aliases expand to too much data (the alias *c here stands for 820 values)',
+    );
   });
 
   it('a problem inside a merged mapping points where the value is written', async () => {
