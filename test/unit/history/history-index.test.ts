@@ -67,6 +67,26 @@ describe('scanRunsDir', () => {
     expect(scan.recordsRead).toBe(10);
   });
 
+  it('judges a record on the fields the history reads: a bad measurement is unreadable, odd SLI samples are not', async () => {
+    const [first, second] = SHOP_AND_API;
+    const base = recordFor(first ?? (undefined as never));
+    const badMeasurement = {
+      ...recordFor(second ?? (undefined as never)),
+      measurements: { ...base.measurements, timeToDetectSeconds: 'soon' },
+    };
+    writeRaw('20261108T000000Z-bad-measurement-aaaa', JSON.stringify(badMeasurement));
+    // The history never reads the SLI series, so it does not pay to validate them.
+    writeRaw('20261109T000000Z-odd-samples-bbbb', JSON.stringify({ ...base, sli: { samples: 'elided' } }));
+    const scan = await scanRunsDir(runsDir);
+    expect(scan.unreadable.map((u) => [u.folder, u.problem])).toEqual([
+      [
+        '20261108T000000Z-bad-measurement-aaaa',
+        expect.stringMatching(/^not a rollback-drill run record: measurements\.timeToDetectSeconds: /),
+      ],
+    ]);
+    expect(scan.runs.map((r) => r.folder)).toEqual(['20261109T000000Z-odd-samples-bbbb']);
+  });
+
   it('keeps an index so a second scan reads no record, and still reports the corrupt ones', async () => {
     for (const spec of SHOP_AND_API) writeRecord(runsDir, recordFor(spec));
     writeCorruptFixtures();
