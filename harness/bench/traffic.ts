@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 import { SystemClock } from '../core/clock.js';
 import type { BuiltinTrafficConfig } from '../scenario/schema/traffic.js';
 import { createBuiltinTraffic, type BuiltinTrafficStats } from '../traffic/builtin.js';
+import type { SliSample } from '../traffic/sli.js';
 import type { BenchSection } from './types.js';
 import { startTargetServer } from './target-server.js';
 
@@ -21,6 +22,11 @@ interface Trial {
   readonly cpuMicrosPerRequest: number;
   readonly stats: BuiltinTrafficStats;
   readonly sustained: boolean;
+  /** Where the trial's trouble was: its first second (connections opening) against the rest. */
+  readonly droppedFirstSecond: number;
+  readonly p99FirstSecondMs: number | undefined;
+  /** The worst one-second p99 after the first second. */
+  readonly p99LaterMs: number | undefined;
 }
 
 async function runGenerator(url: URL, rate: number, durationMs: number): Promise<Trial> {
@@ -35,10 +41,11 @@ async function runGenerator(url: URL, rate: number, durationMs: number): Promise
   const clock = new SystemClock();
   const traffic = createBuiltinTraffic(config);
   let completed = 0;
+  const samples: SliSample[] = [];
   const controller = new AbortController();
   await traffic.start(
     url,
-    { outcome: () => void (completed += 1) },
+    { outcome: () => void (completed += 1), sample: (sample) => samples.push(sample) },
     { clock, signal: controller.signal, log: () => undefined },
   );
   const started = clock.now();
@@ -52,7 +59,17 @@ async function runGenerator(url: URL, rate: number, durationMs: number): Promise
   // Sustained: nearly every scheduled request went out on time and came back, none dropped.
   const sustained = stats.dropped <= stats.scheduled * 0.005 && completedPerSecond >= rate * 0.97;
   const cpuMicrosPerRequest = (cpu.user + cpu.system) / Math.max(1, completed);
-  return { rate, completedPerSecond, cpuMicrosPerRequest, stats, sustained };
+  const laterP99s = samples.slice(1).flatMap((sample) => (sample.latencyMs ? [sample.latencyMs.p99] : []));
+  return {
+    rate,
+    completedPerSecond,
+    cpuMicrosPerRequest,
+    stats,
+    sustained,
+    droppedFirstSecond: samples[0]?.dropped ?? 0,
+    p99FirstSecondMs: samples[0]?.latencyMs?.p99,
+    p99LaterMs: laterP99s.length > 0 ? Math.max(...laterP99s) : undefined,
+  };
 }
 
 export async function benchmarkTraffic(
@@ -71,20 +88,21 @@ export async function benchmarkTraffic(
 
     // Find the highest sustained rate: grow by 1.5× until a trial fails, then bisect twice.
     let passed: Trial | undefined;
-    let failedRate: number | undefined;
-    for (let rate = 1000; rate < peerRps * 3 && failedRate === undefined; rate = Math.round(rate * 1.5)) {
+    let failed: Trial | undefined;
+    for (let rate = 1000; rate < peerRps * 3 && failed === undefined; rate = Math.round(rate * 1.5)) {
       progress(`traffic: generator at ${rate} req/s …`);
       const trial = await runGenerator(target.url, rate, options.trialMs);
       if (trial.sustained) passed = trial;
-      else failedRate = rate;
+      else failed = trial;
     }
-    for (let i = 0; i < 2 && passed && failedRate !== undefined; i++) {
-      const rate = Math.round((passed.rate + failedRate) / 2);
+    for (let i = 0; i < 2 && passed && failed; i++) {
+      const rate = Math.round((passed.rate + failed.rate) / 2);
       progress(`traffic: generator at ${rate} req/s …`);
       const trial = await runGenerator(target.url, rate, options.trialMs);
       if (trial.sustained) passed = trial;
-      else failedRate = rate;
+      else failed = trial;
     }
+    const failedRate = failed?.rate;
     progress('traffic: send-time accuracy at 1000 req/s …');
     const accuracy = await runGenerator(target.url, 1000, options.trialMs);
     const sustainedRate = passed?.rate ?? 0;
@@ -122,12 +140,35 @@ export async function benchmarkTraffic(
           met: lagP99 < 2,
         },
       ],
-      analysis:
-        ratio < 0.8
-          ? `Where the time goes: the open-model generator does more per request than a closed loop. It schedules every request by the clock (a timer-driven dispatcher instead of "send the next one when a response arrives"), records latency from the *scheduled* time and the send lag into HdrHistograms, classifies every outcome and hands it to listeners (detectors, exporters), and goes through undici's full request API with a per-request timeout; autocannon writes pre-built requests on its sockets and counts responses. The CPU per request measured above is what bounds the sustained rate on one core. Drills run at tens to a few thousand requests per second, far under the sustained rate (${sustainedRate} req/s here); beyond one core, use the k6 traffic type.`
-          : undefined,
+      analysis: ratio < 0.8 ? explainShortfall(passed, failed, sustainedRate) : undefined,
     };
   } finally {
     await target.close();
   }
+}
+
+/** Why the generator fell short of the goal, from what its trials measured. */
+function explainShortfall(
+  passed: Trial | undefined,
+  failed: Trial | undefined,
+  sustainedRate: number,
+): string {
+  const drills = `Drills run at tens to a few thousand requests per second, far under the sustained rate (${sustainedRate} req/s here); beyond that, use the k6 traffic type.`;
+  const cpu = passed
+    ? `At its highest sustained rate the generator spends ${passed.cpuMicrosPerRequest.toFixed(0)} µs of CPU per request (≈ ${Math.round(1e6 / passed.cpuMicrosPerRequest)} req/s per core).`
+    : '';
+  const firstSecondShare =
+    failed && failed.stats.dropped > 0 ? failed.droppedFirstSecond / failed.stats.dropped : 0;
+  if (!failed || firstSecondShare < 0.5) {
+    return `Where the time goes: the open-model generator does more per request than a closed loop. It schedules every request by the clock (a timer-driven dispatcher instead of "send the next one when a response arrives"), records latency from the *scheduled* time and the send lag into HdrHistograms, classifies every outcome and hands it to listeners (detectors, exporters); autocannon writes pre-built requests on its sockets and counts responses. ${cpu} ${drills}`;
+  }
+  const ms = (value: number | undefined): string => (value === undefined ? '—' : `${value.toFixed(0)} ms`);
+  return (
+    `Where the limit is: the start of each trial rather than the CPU per request. ${cpu} ` +
+    `At the first failing rate (${failed.rate} req/s), ${(firstSecondShare * 100).toFixed(0)}% of the trial's ${failed.stats.dropped} dropped requests were due in its first second, when latency p99 reached ${ms(failed.p99FirstSecondMs)}; ` +
+    `after that the worst one-second p99 was ${ms(failed.p99LaterMs)}. ` +
+    `Each trial starts with no connections: the first burst of requests opens hundreds of them, and the target (one node:http process) answers requests spread over hundreds of sockets at once far more slowly than the same rate over a few, ` +
+    `so for the first 100–200 ms requests take tens of milliseconds, the 512 allowed in flight are all taken and later arrivals are dropped (an open model does not wait). ` +
+    `autocannon, a closed loop on 64 connections, cannot be overrun this way: it sends only when a response comes back. ${drills}`
+  );
 }

@@ -18,12 +18,13 @@ import {
 } from '../measure/latency-histogram.js';
 import type { BuiltinTrafficConfig } from '../scenario/schema/traffic.js';
 import { ArrivalScheduler } from './arrival-scheduler.js';
-import { classifyRequestError, classifyStatus } from './error-class.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { createUndiciTransport, type HttpTransport, type HttpTransportFactory } from './http-transport.js';
+import { InFlightRequest, outcomeOf, type RequestSettler } from './in-flight-request.js';
 import type { TrafficGenerator } from './port.js';
-import { createRequestMix, type PreparedRequest, type RequestMix } from './request-mix.js';
+import { createRequestMix, type RequestMix } from './request-mix.js';
 import { SliAggregator } from './sli-aggregator.js';
-import type { ErrorClass, LatencySummaryMs, RequestOutcome, TrafficListener } from './sli.js';
+import type { LatencySummaryMs, RequestOutcome, TrafficListener } from './sli.js';
 
 export interface BuiltinTrafficOptions {
   /** Replaces the seeded generator built from config.seed (tests). */
@@ -64,7 +65,7 @@ export function createBuiltinTraffic(
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
 
-class BuiltinTraffic implements BuiltinTrafficGenerator {
+class BuiltinTraffic implements BuiltinTrafficGenerator, RequestSettler {
   readonly kind = 'builtin';
   private state: State = 'idle';
   private stopping: Promise<void> | undefined;
@@ -77,13 +78,15 @@ class BuiltinTraffic implements BuiltinTrafficGenerator {
   private transport: HttpTransport | undefined;
   private aggregator: SliAggregator | undefined;
   private scheduler: ArrivalScheduler | undefined;
-  /** Outstanding requests' abort handles: at most maxInFlight entries, never per-request history. */
-  private readonly inFlight = new Set<AbortController>();
+  /** Requests sent and not yet ended (a timed-out one counts until the client lets go of it). */
+  private inFlight = 0;
+  /** Outstanding requests that have not timed out, oldest first: at most maxInFlight entries. */
+  private deadlines: DeadlineQueue<InFlightRequest> | undefined;
   private onDrained: (() => void) | undefined;
   private sent = 0;
   private dropped = 0;
   private completed = 0;
-  private listenerFailed = false;
+  private listenerErrorLogged = false;
 
   constructor(
     private readonly config: BuiltinTrafficConfig,
@@ -110,7 +113,7 @@ class BuiltinTraffic implements BuiltinTrafficGenerator {
       sent: this.sent,
       dropped: this.dropped,
       completed: this.completed,
-      inFlight: this.inFlight.size,
+      inFlight: this.inFlight,
       sendLagMs: summarizeLatency(this.sendLag),
     };
   }
@@ -127,6 +130,12 @@ class BuiltinTraffic implements BuiltinTrafficGenerator {
     this.clock = ctx.clock;
     this.ctx = ctx;
     this.listener = listener;
+    const timeoutMs = this.config.timeout;
+    // The timeout runs from the actual send: it is the client's patience, which starts when it asks.
+    this.deadlines = new DeadlineQueue<InFlightRequest>(ctx.clock, (request) => {
+      request.timedOut = true;
+      request.sent?.abort(new Error(`request timed out after ${timeoutMs} ms`));
+    });
     const startMs = ctx.clock.now();
     const aggregator = new SliAggregator({
       startMs,
@@ -175,9 +184,13 @@ class BuiltinTraffic implements BuiltinTrafficGenerator {
     scheduler.stopArrivals();
     if (drain && !this.ctx?.signal.aborted) await this.drain(clock, this.config.timeout + DRAIN_GRACE_MS);
     scheduler.stop();
-    const cutOff = this.inFlight.size;
+    const cutOff = this.inFlight;
     aggregator.finish(clock.now());
-    for (const controller of this.inFlight) controller.abort(new Error('traffic stopped'));
+    // Timed-out requests the client still holds were aborted when they timed out.
+    for (const request of this.requireStarted(this.deadlines).takeAll()) {
+      request.cutOff = true;
+      request.sent?.abort(new Error('traffic stopped'));
+    }
     if (cutOff > 0) this.ctx?.log(`traffic: stopped with ${cutOff} request(s) in flight; they were cut off`);
     try {
       await this.transport?.close(cutOff > 0);
@@ -189,7 +202,7 @@ class BuiltinTraffic implements BuiltinTrafficGenerator {
 
   /** Resolves when nothing is in flight, or after `limitMs` on the drill's clock. */
   private drain(clock: Clock, limitMs: number): Promise<void> {
-    if (this.inFlight.size === 0) return Promise.resolve();
+    if (this.inFlight === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       let cancelLimit = (): void => undefined;
       const done = (): void => {
@@ -204,55 +217,38 @@ class BuiltinTraffic implements BuiltinTrafficGenerator {
 
   private dispatch(scheduledAtMs: number): void {
     const aggregator = this.requireStarted(this.aggregator);
-    if (this.inFlight.size >= this.config.maxInFlight) {
+    if (this.inFlight >= this.config.maxInFlight) {
       this.dropped += 1;
       aggregator.recordDrop(scheduledAtMs);
       return;
     }
-    const request = this.mix.next();
-    void this.execute(request, scheduledAtMs);
-  }
-
-  private async execute(request: PreparedRequest, scheduledAtMs: number): Promise<void> {
     const clock = this.requireStarted(this.clock);
     const transport = this.requireStarted(this.transport);
-    const controller = new AbortController();
-    this.inFlight.add(controller);
+    const request = new InFlightRequest(this, this.mix.next(), scheduledAtMs);
+    this.inFlight += 1;
     this.sent += 1;
     const sentAtMs = clock.now();
     recordLatencyMs(this.sendLag, sentAtMs - scheduledAtMs);
-    // The timeout runs from the actual send: it is the client's patience, which starts when it asks.
-    let timedOut = false;
-    const cancelTimeout = clock.setTimer(() => {
-      timedOut = true;
-      controller.abort(new Error(`request timed out after ${this.config.timeout} ms`));
-    }, this.config.timeout);
-    let status: number | undefined;
-    let errorClass: ErrorClass | undefined;
+    this.requireStarted(this.deadlines).add(request, sentAtMs + this.config.timeout);
+    // The transport may report a synchronous failure from inside send(): everything is set up first.
     try {
-      status = await transport.send(request, controller.signal);
-      errorClass = classifyStatus(status);
+      request.sent = transport.send(request.request, request);
     } catch (error) {
-      errorClass = classifyRequestError(error);
-    } finally {
-      cancelTimeout();
+      request.onFailure(error);
     }
-    // A deadline that fired is a timeout whatever the client library made of the abort.
-    if (timedOut) errorClass = 'timeout';
-    const completedAtMs = clock.now();
-    this.inFlight.delete(controller);
+  }
+
+  /** Called by each sent request's sink when the transport reports how it ended. */
+  settle(request: InFlightRequest, status: number | undefined, error: unknown): void {
+    // A transport reports each request once; a second report must not free a second slot.
+    if (request.settled) return;
+    request.settled = true;
+    const completedAtMs = this.requireStarted(this.clock).now();
+    this.requireStarted(this.deadlines).remove(request);
+    this.inFlight -= 1;
     // Cut off by stop() or an abort: not an observation of the target, so not recorded.
-    if (!controller.signal.aborted || timedOut) {
-      this.record({
-        scheduledAtMs,
-        completedAtMs,
-        latencyMs: completedAtMs - scheduledAtMs,
-        ...(status === undefined ? {} : { status }),
-        ...(errorClass === undefined ? {} : { errorClass }),
-        endpoint: request.endpoint,
-      });
-    }
-    if (this.inFlight.size === 0) this.onDrained?.();
+    if (!request.cutOff || request.timedOut) this.record(outcomeOf(request, completedAtMs, status, error));
+    if (this.inFlight === 0) this.onDrained?.();
   }
 
   private record(outcome: RequestOutcome): void {
@@ -260,7 +256,12 @@ class BuiltinTraffic implements BuiltinTrafficGenerator {
     if (aggregator.finished) return;
     this.completed += 1;
     aggregator.recordOutcome(outcome);
-    this.notify(() => this.listener.outcome?.(outcome));
+    // Inline rather than through notify(): no closure per request.
+    try {
+      this.listener.outcome?.(outcome);
+    } catch (error) {
+      this.listenerFailed(error);
+    }
   }
 
   /** A throwing listener is a bug elsewhere; it must not stop the traffic or crash the drill. */
@@ -268,11 +269,15 @@ class BuiltinTraffic implements BuiltinTrafficGenerator {
     try {
       deliver();
     } catch (error) {
-      if (this.listenerFailed) return;
-      this.listenerFailed = true;
-      const message = error instanceof Error ? error.message : String(error);
-      this.ctx?.log(`traffic: a listener threw (${message}); later listener errors are not logged`);
+      this.listenerFailed(error);
     }
+  }
+
+  private listenerFailed(error: unknown): void {
+    if (this.listenerErrorLogged) return;
+    this.listenerErrorLogged = true;
+    const message = error instanceof Error ? error.message : String(error);
+    this.ctx?.log(`traffic: a listener threw (${message}); later listener errors are not logged`);
   }
 
   private requireStarted<T>(value: T | undefined): T {

@@ -143,6 +143,64 @@ describe('createBuiltinTraffic', () => {
     expect(h.samples.at(-1)).toMatchObject({ requests: 1, errors: 1, errorsByClass: { timeout: 1 } });
   });
 
+  it('keeps one deadline timer however many requests are outstanding', async () => {
+    const h = setUp({ rate: 100, timeout: '5s' }, () => 'hang');
+    await h.start();
+    await h.clock.advance(999);
+    expect(h.generator.stats().inFlight).toBe(100);
+    // The arrival loop's timer and the deadline timer; not one timer per request.
+    expect(h.clock.pendingTimers()).toBe(2);
+    await stopAfter(h, 6_000);
+    expect(h.outcomes).toHaveLength(100);
+  });
+
+  it("times out each hanging request at its own deadline while others' responses complete", async () => {
+    const h = setUp({ rate: 100, timeout: '100ms' }, (i) => (i % 2 === 0 ? ok(10) : 'hang'));
+    await h.start();
+    await h.clock.advance(300);
+    const byIndex = [...h.outcomes].sort((a, b) => a.scheduledAtMs - b.scheduledAtMs);
+    // Requests 0..19 were sent by 5 190 ms and have ended by 5 300 ms.
+    expect(
+      byIndex.slice(0, 20).map((o) => [o.scheduledAtMs - 5_000, o.latencyMs, o.errorClass ?? o.status]),
+    ).toEqual(
+      Array.from({ length: 20 }, (_, i) => [i * 10, i % 2 === 0 ? 10 : 100, i % 2 === 0 ? 200 : 'timeout']),
+    );
+    await stopAfter(h, 200);
+    expect(h.outcomes.filter((o) => o.errorClass === 'timeout').every((o) => o.latencyMs === 100)).toBe(true);
+  });
+
+  it('a client that never lets go of a timed-out request keeps its slot, and it is recorded once', async () => {
+    const h = setUp({ rate: 10, timeout: '100ms', maxInFlight: 2 }, (i) => (i < 2 ? 'ignore-abort' : ok(1)));
+    await h.start();
+    await h.clock.advance(999);
+    // Both timed out but the client still holds them: they count against maxInFlight.
+    expect(h.generator.stats()).toMatchObject({ sent: 2, inFlight: 2, dropped: 8, completed: 0 });
+    expect(h.outcomes).toEqual([]);
+    await stopAfter(h, 2_000);
+    expect(h.outcomes).toEqual([]);
+    expect(h.fake.closedWithForce).toBe(true);
+  });
+
+  it('while draining, outstanding requests still time out at their deadlines and are recorded', async () => {
+    const h = setUp({ rate: 10, timeout: '300ms' }, () => 'hang');
+    await h.start();
+    await h.clock.advance(250);
+    let stopped = false;
+    const stopping = h.generator.stop().then(() => (stopped = true));
+    // Sent at 5 000, 5 100 and 5 200 ms: they time out at 5 300, 5 400 and 5 500 ms.
+    await h.clock.advance(249);
+    expect(stopped).toBe(false);
+    await h.clock.advance(1);
+    await stopping;
+    expect(h.outcomes.map((o) => [o.completedAtMs, o.errorClass])).toEqual([
+      [5_300, 'timeout'],
+      [5_400, 'timeout'],
+      [5_500, 'timeout'],
+    ]);
+    expect(h.fake.closedWithForce).toBe(false);
+    expect(h.clock.pendingTimers()).toBe(0);
+  });
+
   it('classifies 5xx and connection errors, and does not count 4xx', async () => {
     const responses: FakeResponse[] = [
       { delayMs: 1, status: 503 },

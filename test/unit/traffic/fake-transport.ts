@@ -33,26 +33,30 @@ export function createFakeTransport(
       fake.baseUrl = baseUrl;
       fake.settings = settings;
       return {
-        send(request, signal) {
+        send(request, sink) {
           const response = respond(fake.sent.length, request);
           fake.sent.push(request);
           fake.sentAtMs.push(clock.now());
-          return new Promise<number>((resolve, reject) => {
-            if (response === 'ignore-abort') return;
-            const onAbort = (): void => {
-              cancel();
-              reject(signal.reason);
-            };
-            let cancel = (): void => undefined;
-            if (response !== 'hang') {
-              cancel = clock.setTimer(() => {
-                signal.removeEventListener('abort', onAbort);
-                if ('error' in response) reject(response.error);
-                else resolve(response.status);
-              }, response.delayMs);
-            }
-            signal.addEventListener('abort', onAbort, { once: true });
-          });
+          let settled = false;
+          let cancel = (): void => undefined;
+          const settle = (report: () => void): void => {
+            if (settled) return;
+            settled = true;
+            cancel();
+            report();
+          };
+          if (response !== 'hang' && response !== 'ignore-abort') {
+            cancel = clock.setTimer(() => {
+              if ('error' in response) settle(() => sink.onFailure(response.error));
+              else settle(() => sink.onResponse(response.status));
+            }, response.delayMs);
+          }
+          return {
+            // Like undici: an abort reports its reason at once, unless the client ignores aborts.
+            abort(reason) {
+              if (response !== 'ignore-abort') settle(() => sink.onFailure(reason));
+            },
+          };
         },
         close(force) {
           fake.closedWithForce = force;
