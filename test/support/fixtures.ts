@@ -203,38 +203,36 @@ export function baseRunRecord(): RunRecord {
         timeToRecoverSeconds: { method: '1 s SLI samples', resolutionSeconds: 1 },
       },
     },
-    objectives: [
-      {
-        name: 'timeToDetect',
-        measurement: 'timeToDetectSeconds',
-        targetSeconds: 300,
-        actualSeconds: 3.2,
-        met: true,
-      },
-      {
-        name: 'timeToDecide',
-        measurement: 'timeToDecideSeconds',
-        targetSeconds: 600,
-        actualSeconds: 0,
-        met: true,
-      },
-      {
-        name: 'timeToRollback',
-        measurement: 'timeToRollbackSeconds',
-        targetSeconds: 900,
-        actualSeconds: 2.4,
-        met: true,
-      },
-      {
-        name: 'timeToRecover',
-        measurement: 'timeToRecoverSeconds',
-        targetSeconds: 1800,
-        actualSeconds: 7.05,
-        met: true,
-      },
-    ],
+    objectives: fixtureObjectives({
+      timeToDetect: 3.2,
+      timeToDecide: 0,
+      timeToRollback: 2.4,
+      timeToRecover: 7.05,
+    }),
     exports: {},
   };
+}
+
+type ObjectiveName = RunRecord['objectives'][number]['name'];
+
+/** The default objectives (5, 10, 15, 30 min) against these actual times; met when within them. */
+function fixtureObjectives(actuals: Record<ObjectiveName, number | null>): RunRecord['objectives'] {
+  const targets: Record<ObjectiveName, number> = {
+    timeToDetect: 300,
+    timeToDecide: 600,
+    timeToRollback: 900,
+    timeToRecover: 1800,
+  };
+  return (Object.keys(targets) as ObjectiveName[]).map((name) => {
+    const actualSeconds = actuals[name];
+    return {
+      name,
+      measurement: `${name}Seconds` as const,
+      targetSeconds: targets[name],
+      actualSeconds,
+      met: actualSeconds !== null && actualSeconds <= targets[name],
+    };
+  });
 }
 
 /** The fixture record with overrides; throws if the result breaks the run-record schema. */
@@ -258,36 +256,12 @@ export function makeFailedRollbackRecord(overrides: DeepPartial<RunRecord> = {})
           rollbackSucceeded: false,
           rollbackFailureReason: 'SLOs did not hold after the rollback',
         },
-        objectives: [
-          {
-            name: 'timeToDetect',
-            measurement: 'timeToDetectSeconds',
-            targetSeconds: 300,
-            actualSeconds: 3.2,
-            met: true,
-          },
-          {
-            name: 'timeToDecide',
-            measurement: 'timeToDecideSeconds',
-            targetSeconds: 600,
-            actualSeconds: 0,
-            met: true,
-          },
-          {
-            name: 'timeToRollback',
-            measurement: 'timeToRollbackSeconds',
-            targetSeconds: 900,
-            actualSeconds: 2.4,
-            met: true,
-          },
-          {
-            name: 'timeToRecover',
-            measurement: 'timeToRecoverSeconds',
-            targetSeconds: 1800,
-            actualSeconds: null,
-            met: false,
-          },
-        ],
+        objectives: fixtureObjectives({
+          timeToDetect: 3.2,
+          timeToDecide: 0,
+          timeToRollback: 2.4,
+          timeToRecover: null,
+        }),
       },
       overrides,
     ),
