@@ -14,7 +14,7 @@ import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from '../../suppo
 import { startPrometheus, type PrometheusServer } from '../../support/prometheus.js';
 import { startPushgateway, type PushgatewayServer } from '../../support/pushgateway.js';
 import { waitUntil } from '../../support/wait.js';
-import { runDrill, type FinishedDrill } from './drill-process.js';
+import { runDrill, type FinishedDrill } from '../drill-process.js';
 import { DRILL_LABELS, writeShortDrills } from './short-drills.js';
 
 export interface DrillServers {

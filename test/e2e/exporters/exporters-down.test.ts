@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadUrl } from '../../support/free-port.js';
-import { runDrill, stopRunningDrills, type FinishedDrill } from './drill-process.js';
+import { runDrill, stopRunningDrills, type FinishedDrill } from '../drill-process.js';
 import { DRILL_LABELS, writeShortDrills } from './short-drills.js';
 
 describe('a CLI drill with the Pushgateway and the OTLP endpoint down', () => {

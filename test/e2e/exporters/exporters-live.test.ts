@@ -17,7 +17,7 @@ import { REPO_ROOT } from '../cli-process.js';
 import { findSamples, parseExposition, sampleValue } from '../../support/exposition.js';
 import { describeWithServers } from '../../support/external-binaries.js';
 import { runPromtool } from '../../support/prometheus.js';
-import { stopRunningDrills } from './drill-process.js';
+import { stopRunningDrills } from '../drill-process.js';
 import {
   runExporterDrills,
   startDrillServers,

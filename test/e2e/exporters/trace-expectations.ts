@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { OtlpSpan } from '../../support/otlp-receiver.js';
-import type { FinishedDrill } from './drill-process.js';
+import type { FinishedDrill } from '../drill-process.js';
 import { DRILL_LABELS } from './short-drills.js';
 
 const KEY_EVENTS: readonly string[] = [

@@ -3,61 +3,21 @@
  * record, the report, the progress log, and which processes outlived it. Shared by the
  * test/e2e/network files.
  */
-import { readFileSync } from 'node:fs';
-import { runRecordSchema, type RunRecord } from '../../../harness/store/run-record.js';
-import { startCli, survivorsAfter, type CliRun } from '../cli-process.js';
+import type { RunRecord } from '../../../harness/store/run-record.js';
+import type { CliRun } from '../cli-process.js';
+import { runDrill, type FinishedDrill } from '../drill-process.js';
 
-export interface NetworkDrill {
-  readonly code: number | null;
-  readonly record: RunRecord;
-  readonly report: string;
-  readonly stderr: string;
-  /** Processes still carrying the run's marker shortly after it exited (should be none). */
-  readonly survivors: number[];
-}
+export { stopRunningDrills } from '../drill-process.js';
 
-const running = new Set<CliRun>();
-
-/** Kills any CLI this module started that still runs (afterAll, after a failed test). */
-export async function stopRunningDrills(): Promise<void> {
-  await Promise.all(
-    [...running].map(async (run) => {
-      run.child.kill('SIGKILL');
-      await run.exited;
-    }),
-  );
-}
+export type NetworkDrill = FinishedDrill;
 
 /** Runs `scenarioFile`; `during` runs alongside (a failure there stops the CLI and is rethrown). */
-export async function runNetworkDrill(
+export function runNetworkDrill(
   scenarioFile: string,
   outDir: string,
   during?: (run: CliRun) => Promise<void>,
 ): Promise<NetworkDrill> {
-  const run = startCli(['run', scenarioFile, '--out', outDir, '--json']);
-  running.add(run);
-  const exited = run.exited.finally(() => running.delete(run));
-  try {
-    await during?.(run);
-  } catch (error) {
-    run.child.kill('SIGTERM');
-    await exited;
-    throw new Error(`${(error as Error).message}\nCLI stderr:\n${run.stderr()}`, { cause: error });
-  }
-  const code = await exited;
-  let summary: { recordPath?: string; reportPath?: string };
-  try {
-    summary = JSON.parse(run.stdout()) as typeof summary;
-  } catch {
-    throw new Error(`the CLI exited with ${code} and no JSON summary; stderr:\n${run.stderr()}`);
-  }
-  return {
-    code,
-    record: runRecordSchema.parse(JSON.parse(readFileSync(String(summary.recordPath), 'utf8'))),
-    report: readFileSync(String(summary.reportPath), 'utf8'),
-    stderr: run.stderr(),
-    survivors: await survivorsAfter(run.marker),
-  };
+  return runDrill(scenarioFile, outDir, [], during);
 }
 
 /** The cleanup steps of a record, e.g. `clear the fault: done`, and any that failed. */

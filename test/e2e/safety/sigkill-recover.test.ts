@@ -4,10 +4,8 @@
  * `rollback-drill recover` runs: no toxic or proxy of the drill remains (another team's does), no
  * process of the drill is left, and the run's record says `interrupted`, naming the phase.
  */
-import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readIntents } from '../../../harness/runner/intents-read.js';
 import { survivorsAfter } from '../cli-process.js';
 import { startCli } from '../cli-process.js';
@@ -18,24 +16,10 @@ import {
   proxyListenIn,
   readRecord,
   safetyCli,
-  startStandaloneToxiproxy,
-  writeToxicDrill,
-  type StandaloneToxiproxy,
+  useStandaloneToxiproxy,
 } from './toxic-drill.js';
 
-let toxiproxy: StandaloneToxiproxy;
-const folders: string[] = [];
-beforeAll(async () => {
-  toxiproxy = await startStandaloneToxiproxy();
-});
-afterEach(async () => {
-  // Whatever a failed test left must not make the next one collide with it.
-  await fetch(`${toxiproxy.url}/proxies/${DRILL_PROXY}`, { method: 'DELETE' }).catch(() => undefined);
-});
-afterAll(async () => {
-  await toxiproxy.stop();
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+const suite = useStandaloneToxiproxy();
 
 const THEIRS = { 'team-orders': ['team-toxic'] };
 
@@ -53,8 +37,7 @@ describe('SIGKILL at each phase, then recover', () => {
   it.each(KILL_POINTS)(
     'killed when "$when": recover leaves nothing of the drill',
     async ({ when, phases, faultLeft }) => {
-      const { scenario, runsDir } = writeToxicDrill(toxiproxy.url);
-      folders.push(dirname(runsDir));
+      const { scenario, runsDir } = suite.drill();
       const run = startCli(['run', scenario, '--out', runsDir]);
       await run.waitForStderr(when, 60_000);
       run.child.kill('SIGKILL');
@@ -65,7 +48,7 @@ describe('SIGKILL at each phase, then recover', () => {
       const phase = intents.ok ? String(intents.doc.phase) : 'unreadable';
       expect(phases).toContain(phase);
       // The damage is real: the drill's proxy and toxic are still on the server.
-      expect(await toxiproxy.state()).toEqual(
+      expect(await suite.server().state()).toEqual(
         faultLeft ? { ...THEIRS, [DRILL_PROXY]: [DRILL_TOXIC] } : THEIRS,
       );
 
@@ -79,7 +62,7 @@ describe('SIGKILL at each phase, then recover', () => {
       expect(runs.map((r) => [r.runId, r.outcome])).toEqual([[runId, 'recovered']]);
       expect(runs[0]?.steps.every((s) => s.ok)).toBe(true);
 
-      expect(await toxiproxy.state()).toEqual(THEIRS);
+      expect(await suite.server().state()).toEqual(THEIRS);
       expect(await survivorsAfter(run.marker)).toEqual([]);
       const record = readRecord(runsDir);
       expect(record.result).toBe('interrupted');
@@ -88,9 +71,9 @@ describe('SIGKILL at each phase, then recover', () => {
       if (faultLeft) {
         const messages = record.timeline.map((e) => e.message);
         expect(messages).toContain(
-          `recover: remove toxic ${DRILL_TOXIC} from proxy ${DRILL_PROXY} at ${toxiproxy.url}: removed`,
+          `recover: remove toxic ${DRILL_TOXIC} from proxy ${DRILL_PROXY} at ${suite.server().url}: removed`,
         );
-        expect(messages).toContain(`recover: remove proxy ${DRILL_PROXY} at ${toxiproxy.url}: removed`);
+        expect(messages).toContain(`recover: remove proxy ${DRILL_PROXY} at ${suite.server().url}: removed`);
       }
       console.log(`SIGKILL at "${when}": recover took ${recoverMs} ms (process start included)`);
 
@@ -103,8 +86,7 @@ describe('SIGKILL at each phase, then recover', () => {
 
 describe('SIGKILL with the embedded Toxiproxy server', () => {
   it('nothing is left: the proxy died with the harness, its processes exited, recover records it', async () => {
-    const { scenario, runsDir } = writeToxicDrill(undefined);
-    folders.push(dirname(runsDir));
+    const { scenario, runsDir } = suite.drill({ embedded: true });
     const run = startCli(['run', scenario, '--out', runsDir]);
     await run.waitForStderr('fault in effect', 60_000);
     const listen = proxyListenIn(run.stderr());
@@ -124,6 +106,6 @@ describe('SIGKILL with the embedded Toxiproxy server', () => {
     const record = readRecord(runsDir);
     expect(record.result).toBe('interrupted');
     expect(record.timeline.filter((e) => e.type === 'cleanup.failed')).toEqual([]);
-    expect(await toxiproxy.state()).toEqual(THEIRS); // the standalone server was never involved
+    expect(await suite.server().state()).toEqual(THEIRS); // the standalone server was never involved
   });
 });

@@ -3,30 +3,11 @@
  * the drill's toxic and proxy are gone from the (standalone) Toxiproxy, no process of the drill is
  * left, the record says `aborted` with the signal, and the exit code is 3.
  */
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startCli, survivorsAfter } from '../cli-process.js';
-import {
-  DRILL_PROXY,
-  readRecord,
-  startStandaloneToxiproxy,
-  writeToxicDrill,
-  type StandaloneToxiproxy,
-} from './toxic-drill.js';
+import { readRecord, useStandaloneToxiproxy } from './toxic-drill.js';
 
-let toxiproxy: StandaloneToxiproxy;
-const folders: string[] = [];
-beforeAll(async () => {
-  toxiproxy = await startStandaloneToxiproxy();
-});
-afterEach(async () => {
-  await fetch(`${toxiproxy.url}/proxies/${DRILL_PROXY}`, { method: 'DELETE' }).catch(() => undefined);
-});
-afterAll(async () => {
-  await toxiproxy.stop();
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+const suite = useStandaloneToxiproxy();
 
 const CASES = [
   { signal: 'SIGTERM', when: 'baseline started', to: 'the harness' },
@@ -39,8 +20,7 @@ const CASES = [
 describe('SIGINT and SIGTERM during a drill', () => {
   it.each(CASES)('$signal to $to when "$when": cleaned up within 5 s', async ({ signal, when, to }) => {
     const group = to === 'the process group';
-    const { scenario, runsDir } = writeToxicDrill(toxiproxy.url);
-    folders.push(dirname(runsDir));
+    const { scenario, runsDir } = suite.drill();
     const run = startCli(['run', scenario, '--out', runsDir], { ownProcessGroup: group });
     await run.waitForStderr(when, 60_000);
     const signalledAt = Date.now();
@@ -58,7 +38,7 @@ describe('SIGINT and SIGTERM during a drill', () => {
     expect(record.reason).toBe(`interrupted by ${signal}`);
     expect(record.timeline.filter((e) => e.type === 'cleanup.failed')).toEqual([]);
     expect(record.target.versionAfterRun).toBe('1.4.2');
-    expect(await toxiproxy.state()).toEqual({ 'team-orders': ['team-toxic'] });
+    expect(await suite.server().state()).toEqual({ 'team-orders': ['team-toxic'] });
     expect(await survivorsAfter(run.marker)).toEqual([]);
   });
 });

@@ -4,38 +4,16 @@
  * way the fault is cleared at once, nothing is left, and the record says aborted with the reason.
  */
 import { hostname } from 'node:os';
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startCli, survivorsAfter } from '../cli-process.js';
-import {
-  DRILL_PROXY,
-  onlyRunId,
-  readRecord,
-  safetyCli,
-  startStandaloneToxiproxy,
-  writeToxicDrill,
-  type StandaloneToxiproxy,
-} from './toxic-drill.js';
+import { onlyRunId, readRecord, safetyCli, useStandaloneToxiproxy } from './toxic-drill.js';
 
-let toxiproxy: StandaloneToxiproxy;
-const folders: string[] = [];
-beforeAll(async () => {
-  toxiproxy = await startStandaloneToxiproxy();
-});
-afterEach(async () => {
-  await fetch(`${toxiproxy.url}/proxies/${DRILL_PROXY}`, { method: 'DELETE' }).catch(() => undefined);
-});
-afterAll(async () => {
-  await toxiproxy.stop();
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+const suite = useStandaloneToxiproxy();
 
 describe('stopping a drill', () => {
   it('`rollback-drill abort RUN` from another process: the drill clears its fault and records who and why', async () => {
     // A slow decision keeps the fault in place until the abort arrives.
-    const { scenario, runsDir } = writeToxicDrill(toxiproxy.url, { decisionDelay: '45s' });
-    folders.push(dirname(runsDir));
+    const { scenario, runsDir } = suite.drill({ decisionDelay: '45s' });
     const run = startCli(['run', scenario, '--out', runsDir]);
     await run.waitForStderr('decide started', 60_000);
     const runId = onlyRunId(runsDir);
@@ -61,7 +39,7 @@ describe('stopping a drill', () => {
       stopCondition: 'abortRequest',
     });
     expect(record.timeline.filter((e) => e.type === 'cleanup.failed')).toEqual([]);
-    expect(await toxiproxy.state()).toEqual({ 'team-orders': ['team-toxic'] });
+    expect(await suite.server().state()).toEqual({ 'team-orders': ['team-toxic'] });
     expect(await survivorsAfter(run.marker)).toEqual([]);
     // Asking again: the run is over, and the command says so (exit 2).
     const again = await safetyCli(['abort', runId, '--runs', runsDir]);
@@ -70,11 +48,10 @@ describe('stopping a drill', () => {
   });
 
   it('the blast-radius guard stops a drill whose error ratio stays beyond its limit', async () => {
-    const { scenario, runsDir } = writeToxicDrill(toxiproxy.url, {
+    const { scenario, runsDir } = suite.drill({
       decisionDelay: '45s',
       abort: '  blastRadius: { errorRatio: 10%, sustain: 2s }',
     });
-    folders.push(dirname(runsDir));
     const run = startCli(['run', scenario, '--out', runsDir]);
     expect(await run.exited).toBe(3);
     const record = readRecord(runsDir);
@@ -91,7 +68,7 @@ describe('stopping a drill', () => {
     // between sustain − 1 s and sustain + 1 s after it (plus slack for a busy machine).
     expect(abortAt - faultAt).toBeGreaterThanOrEqual(1);
     expect(abortAt - faultAt).toBeLessThan(6);
-    expect(await toxiproxy.state()).toEqual({ 'team-orders': ['team-toxic'] });
+    expect(await suite.server().state()).toEqual({ 'team-orders': ['team-toxic'] });
     expect(await survivorsAfter(run.marker)).toEqual([]);
   });
 });

@@ -7,9 +7,10 @@
  * what is detected).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { runRecordSchema, type RunRecord } from '../../../harness/store/run-record.js';
 import { freePort } from '../../support/free-port.js';
@@ -122,6 +123,46 @@ ${options.abort ?? ''}
 `,
   );
   return { scenario, runsDir: join(dir, 'runs') };
+}
+
+export interface ToxiproxySuite {
+  /** The file's standalone server (started in beforeAll). */
+  server(): StandaloneToxiproxy;
+  /** A drill on that server, or on its own embedded one with `embedded`; its folder goes at the end. */
+  drill(options?: DrillOptions & { readonly embedded?: boolean }): { scenario: string; runsDir: string };
+}
+
+/**
+ * One standalone server for a test file, the drill's proxy removed after each test (whatever a
+ * failed test left must not make the next one collide with it), and every drill folder removed at
+ * the end. Call it at the top level of the file.
+ */
+export function useStandaloneToxiproxy(): ToxiproxySuite {
+  let toxiproxy: StandaloneToxiproxy | undefined;
+  const folders: string[] = [];
+  beforeAll(async () => {
+    toxiproxy = await startStandaloneToxiproxy();
+  });
+  afterEach(async () => {
+    if (!toxiproxy) return;
+    await fetch(`${toxiproxy.url}/proxies/${DRILL_PROXY}`, { method: 'DELETE' }).catch(() => undefined);
+  });
+  afterAll(async () => {
+    await toxiproxy?.stop();
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+  const server = (): StandaloneToxiproxy => {
+    if (!toxiproxy) throw new Error('the standalone Toxiproxy server has not started');
+    return toxiproxy;
+  };
+  return {
+    server,
+    drill(options = {}) {
+      const written = writeToxicDrill(options.embedded ? undefined : server().url, options);
+      folders.push(dirname(written.runsDir));
+      return written;
+    },
+  };
 }
 
 /** The one run in `runsDir`. */

@@ -4,8 +4,8 @@
  * /metrics); if it throws, the CLI is stopped before the error is passed on.
  */
 import { readFileSync } from 'node:fs';
-import { runRecordSchema, type RunRecord } from '../../../harness/store/run-record.js';
-import { startCli, survivorsAfter, type CliRun } from '../cli-process.js';
+import { runRecordSchema, type RunRecord } from '../../harness/store/run-record.js';
+import { startCli, survivorsAfter, type CliRun } from './cli-process.js';
 
 export interface FinishedDrill {
   readonly code: number | null;
